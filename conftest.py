@@ -1,0 +1,3 @@
+"""Root pytest configuration: the shared infrastructure plugin for every test."""
+
+pytest_plugins = ["trellis_shared.testing.infrastructure"]

@@ -1,0 +1,1 @@
+"""Walking skeleton: a tally aggregate that proves the platform end to end."""

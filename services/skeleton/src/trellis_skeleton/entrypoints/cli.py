@@ -1,0 +1,68 @@
+"""`trellis-skeleton writer|reader`: run one side of the skeleton as a process."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+
+from trellis_shared.errors import DependencyUnreachable
+from trellis_shared.grpc.server import stop_on_signals
+from trellis_shared.logging import configure_logging
+from trellis_shared.startup import check_kafka, check_mongodb, exit_unreachable
+from trellis_shared.telemetry import configure_telemetry
+from trellis_skeleton.bootstrap import build_reader, build_writer
+from trellis_skeleton.config import SkeletonSettings
+
+log = logging.getLogger("trellis_skeleton")
+
+
+async def run_writer(settings: SkeletonSettings) -> None:
+    writer = build_writer(settings)
+    await check_mongodb(writer.mongo, settings.mongodb_uri, settings.dependency_timeout_s)
+    await check_kafka(settings.kafka_bootstrap, settings.dependency_timeout_s)
+    await writer.relay.ensure_indexes()
+    await writer.broker.start()
+    await writer.grpc.start()
+    stop = asyncio.Event()
+    stop_on_signals(stop)
+    log.info("skeleton writer ready", extra={"grpc_port": writer.grpc.port})
+    try:
+        await writer.relay.run(stop)
+    finally:
+        await writer.grpc.stop()
+        await writer.broker.stop()
+        await writer.mongo.close()
+
+
+async def run_reader(settings: SkeletonSettings) -> None:
+    reader = build_reader(settings)
+    await check_mongodb(reader.mongo, settings.mongodb_uri, settings.dependency_timeout_s)
+    await check_kafka(settings.kafka_bootstrap, settings.dependency_timeout_s)
+    await reader.broker.start()
+    stop = asyncio.Event()
+    stop_on_signals(stop)
+    log.info("skeleton reader ready", extra={"topic": settings.skeleton_topic})
+    try:
+        await stop.wait()
+    finally:
+        await reader.broker.stop()
+        await reader.mongo.close()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="trellis-skeleton")
+    parser.add_argument("role", choices=["writer", "reader"])
+    args = parser.parse_args(argv)
+    settings = SkeletonSettings()
+    configure_logging(f"skeleton-{args.role}", settings.log_level)
+    configure_telemetry(f"trellis-skeleton-{args.role}")
+    runner = run_writer if args.role == "writer" else run_reader
+    try:
+        asyncio.run(runner(settings))
+    except DependencyUnreachable as error:
+        exit_unreachable(error)
+
+
+if __name__ == "__main__":
+    main()

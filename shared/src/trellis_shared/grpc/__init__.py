@@ -1,0 +1,1 @@
+"""gRPC plumbing: server bootstrap, auth tokens and interceptors, error mapping."""

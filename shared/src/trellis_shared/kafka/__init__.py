@@ -1,0 +1,1 @@
+"""Kafka plumbing on FastStream (aiokafka): broker factory, topics, reliable consumers."""

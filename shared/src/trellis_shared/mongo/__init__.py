@@ -1,0 +1,1 @@
+"""MongoDB plumbing on PyMongo's async API: client, aggregate store with outbox, relay, inbox."""

@@ -1,0 +1,127 @@
+"""Aggregate persistence with optimistic concurrency and the embedded outbox.
+
+Document shape: `{_id, version, state: {...}, outbox: {<event id>: entry},
+outbox_pending: n}`. Every save is ONE single-document write that replaces the
+state, bumps the version and appends the events, conditioned on the version the
+caller read, so a concurrent writer gets StaleVersion instead of a lost update.
+This stays within what FerretDB supports (no transactions needed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError
+
+from trellis_shared.errors import StaleVersion
+from trellis_shared.events.envelope import Envelope, EventPayload
+from trellis_shared.events.registry import EventRegistry
+from trellis_shared.mongo.outbox import outbox_entry
+
+# Sequence numbers order an aggregate's events: version * this + index in the save.
+EVENTS_PER_SAVE_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class Stored:
+    aggregate_id: str
+    version: int
+    state: dict[str, Any]
+
+
+class AggregateStore:
+    def __init__(
+        self,
+        collection: AsyncCollection[dict[str, Any]],
+        *,
+        source: str,
+        registry: EventRegistry,
+        on_saved: Callable[[], None] | None = None,
+    ) -> None:
+        self._collection = collection
+        self._source = source
+        self._registry = registry
+        self._on_saved = on_saved
+
+    @property
+    def collection(self) -> AsyncCollection[dict[str, Any]]:
+        return self._collection
+
+    async def load(self, aggregate_id: str) -> Stored | None:
+        document = await self._collection.find_one(
+            {"_id": aggregate_id}, {"version": 1, "state": 1}
+        )
+        if document is None:
+            return None
+        return Stored(aggregate_id, int(document["version"]), dict(document["state"]))
+
+    async def save(
+        self,
+        aggregate_id: str,
+        state: dict[str, Any],
+        *,
+        expected_version: int,
+        events: Sequence[EventPayload] = (),
+    ) -> int:
+        """Write state and events atomically; return the new version.
+
+        `expected_version` 0 means "create": it fails if the aggregate exists.
+        """
+        if len(events) >= EVENTS_PER_SAVE_LIMIT:
+            raise ValueError(f"at most {EVENTS_PER_SAVE_LIMIT - 1} events per save")
+        new_version = expected_version + 1
+        entries = self._outbox_entries(aggregate_id, new_version, events)
+        if expected_version == 0:
+            await self._insert(aggregate_id, state, entries)
+        else:
+            await self._update(aggregate_id, state, expected_version, entries)
+        if self._on_saved is not None and entries:
+            self._on_saved()
+        return new_version
+
+    def _outbox_entries(
+        self, aggregate_id: str, version: int, events: Sequence[EventPayload]
+    ) -> dict[str, dict[str, Any]]:
+        entries: dict[str, dict[str, Any]] = {}
+        for index, payload in enumerate(events):
+            spec = self._registry.spec_for(payload)
+            envelope = Envelope.wrap(payload, source=self._source, subject=aggregate_id)
+            entries[envelope.id] = outbox_entry(
+                envelope, topic=spec.topic, sequence=version * EVENTS_PER_SAVE_LIMIT + index
+            )
+        return entries
+
+    async def _insert(
+        self, aggregate_id: str, state: dict[str, Any], entries: dict[str, dict[str, Any]]
+    ) -> None:
+        try:
+            await self._collection.insert_one(
+                {
+                    "_id": aggregate_id,
+                    "version": 1,
+                    "state": state,
+                    "outbox": entries,
+                    "outbox_pending": len(entries),
+                }
+            )
+        except DuplicateKeyError:
+            raise StaleVersion(aggregate_id, 0) from None
+
+    async def _update(
+        self,
+        aggregate_id: str,
+        state: dict[str, Any],
+        expected_version: int,
+        entries: dict[str, dict[str, Any]],
+    ) -> None:
+        changes: dict[str, Any] = {"state": state, "version": expected_version + 1}
+        changes.update({f"outbox.{event_id}": entry for event_id, entry in entries.items()})
+        result = await self._collection.update_one(
+            {"_id": aggregate_id, "version": expected_version},
+            {"$set": changes, "$inc": {"outbox_pending": len(entries)}},
+        )
+        if result.matched_count == 0:
+            raise StaleVersion(aggregate_id, expected_version)

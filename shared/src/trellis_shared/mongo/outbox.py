@@ -1,0 +1,201 @@
+"""The transactional outbox, kept inside each aggregate document.
+
+A state change and the events it raises are written in one document update, so
+they cannot disagree. Each outbox entry sits under `outbox.<event id>` (a map,
+not an array, so it can be marked with a plain dotted `$set`), and the
+document's `outbox_pending` counter lets the relay find work with one indexed
+query. The relay publishes pending entries in sequence order and marks each one
+sent; a relay that dies between publish and mark publishes again, and consumers
+drop the duplicate through their inbox.
+
+Entry states follow the usual event-log life: pending -> sent, with `attempts`
+and `last_error` recorded while the broker refuses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from opentelemetry import trace
+from pymongo.asynchronous.collection import AsyncCollection
+
+from trellis_shared.events.envelope import Envelope, kafka_headers
+from trellis_shared.telemetry import context_from_headers, current_traceparent
+
+log = logging.getLogger(__name__)
+_tracer = trace.get_tracer("trellis.outbox")
+
+PENDING = "pending"
+SENT = "sent"
+
+
+def outbox_entry(envelope: Envelope, *, topic: str, sequence: int) -> dict[str, Any]:
+    """A pending outbox entry, capturing the trace context of the write."""
+    return {
+        "sequence": sequence,
+        "topic": topic,
+        "key": envelope.subject,
+        "envelope": envelope.model_dump(mode="json"),
+        "trace": current_traceparent(),
+        "status": PENDING,
+        "attempts": 0,
+        "created_at": datetime.now(UTC),
+    }
+
+
+class EventPublisher(Protocol):
+    async def publish(
+        self, body: bytes, *, topic: str, key: bytes, headers: dict[str, str]
+    ) -> None: ...
+
+
+@dataclass
+class FastStreamPublisher:
+    """Publishes through a FastStream broker (idempotent producer, acks=all)."""
+
+    broker: Any
+
+    async def publish(
+        self, body: bytes, *, topic: str, key: bytes, headers: dict[str, str]
+    ) -> None:
+        await self.broker.publish(body, topic=topic, key=key, headers=headers)
+
+
+class OutboxRelay:
+    """Moves pending outbox entries of one collection to Kafka."""
+
+    def __init__(
+        self,
+        collection: AsyncCollection[dict[str, Any]],
+        publisher: EventPublisher,
+        *,
+        poll_interval_s: float = 0.2,
+        batch_size: int = 100,
+        keep_sent_for: timedelta = timedelta(hours=1),
+    ) -> None:
+        self._collection = collection
+        self._publisher = publisher
+        self._poll_interval_s = poll_interval_s
+        self._batch_size = batch_size
+        self._keep_sent_for = keep_sent_for
+        self._wake = asyncio.Event()
+
+    def nudge(self) -> None:
+        """Ask for a pass now instead of at the next poll (called after a save)."""
+        self._wake.set()
+
+    async def ensure_indexes(self) -> None:
+        await self._collection.create_index("outbox_pending")
+
+    async def publish_pending(self) -> int:
+        """One pass: publish every pending entry it finds; return how many were sent."""
+        sent = 0
+        cursor = self._collection.find(
+            {"outbox_pending": {"$gt": 0}}, {"outbox": 1}, limit=self._batch_size
+        )
+        async for document in cursor:
+            sent += await self._publish_document(document)
+        return sent
+
+    async def _publish_document(self, document: dict[str, Any]) -> int:
+        entries = sorted(
+            (
+                (event_id, entry)
+                for event_id, entry in (document.get("outbox") or {}).items()
+                if entry.get("status") == PENDING
+            ),
+            key=lambda item: item[1]["sequence"],
+        )
+        stale = self._stale_sent_ids(document)
+        sent = 0
+        for event_id, entry in entries:
+            try:
+                await self._publish_entry(entry)
+            except Exception as exc:
+                # Stop at the first failure so events of one aggregate keep their order.
+                await self._collection.update_one(
+                    {"_id": document["_id"]},
+                    {
+                        "$inc": {f"outbox.{event_id}.attempts": 1},
+                        "$set": {f"outbox.{event_id}.last_error": repr(exc)[:500]},
+                    },
+                )
+                log.warning(
+                    "outbox publish failed", extra={"event_id": event_id, "error": repr(exc)}
+                )
+                break
+            await self._mark_sent(document["_id"], event_id, prune=stale)
+            stale = []
+            sent += 1
+        return sent
+
+    async def _publish_entry(self, entry: dict[str, Any]) -> None:
+        envelope = Envelope.model_validate(entry["envelope"])
+        # Continue the trace of the request that wrote the event, not the relay's.
+        parent = context_from_headers(entry.get("trace") or {})
+        with _tracer.start_as_current_span(
+            f"{entry['topic']} publish",
+            context=parent,
+            kind=trace.SpanKind.PRODUCER,
+            attributes={
+                "messaging.system": "kafka",
+                "messaging.destination.name": entry["topic"],
+                "messaging.message.id": envelope.id,
+            },
+        ):
+            headers = kafka_headers(envelope, current_traceparent())
+            await self._publisher.publish(
+                envelope.to_bytes(),
+                topic=entry["topic"],
+                key=entry["key"].encode(),
+                headers=headers,
+            )
+
+    def _stale_sent_ids(self, document: dict[str, Any]) -> list[str]:
+        """Sent entries past retention; dropped with the next mark so documents stay small."""
+        cutoff = datetime.now(UTC) - self._keep_sent_for
+        return [
+            event_id
+            for event_id, entry in (document.get("outbox") or {}).items()
+            if entry.get("status") == SENT and entry.get("sent_at") and entry["sent_at"] < cutoff
+        ]
+
+    async def _mark_sent(self, document_id: Any, event_id: str, *, prune: list[str]) -> None:
+        # The status condition keeps the counter right if two relays race.
+        update: dict[str, Any] = {
+            "$set": {
+                f"outbox.{event_id}.status": SENT,
+                f"outbox.{event_id}.sent_at": datetime.now(UTC),
+            },
+            "$inc": {"outbox_pending": -1},
+        }
+        if prune:
+            update["$unset"] = {f"outbox.{stale_id}": "" for stale_id in prune}
+        await self._collection.update_one(
+            {"_id": document_id, f"outbox.{event_id}.status": PENDING}, update
+        )
+
+    async def run(
+        self, stop: asyncio.Event, on_error: Callable[[Exception], Awaitable[None]] | None = None
+    ) -> None:
+        """Publish until `stop` is set; errors are logged and the loop goes on."""
+        while not stop.is_set():
+            try:
+                await self.publish_pending()
+            except Exception as exc:
+                log.exception("outbox relay pass failed")
+                if on_error is not None:
+                    await on_error(exc)
+            self._wake.clear()
+            wake = asyncio.ensure_future(self._wake.wait())
+            stopped = asyncio.ensure_future(stop.wait())
+            await asyncio.wait(
+                {wake, stopped}, timeout=self._poll_interval_s, return_when=asyncio.FIRST_COMPLETED
+            )
+            wake.cancel()
+            stopped.cancel()

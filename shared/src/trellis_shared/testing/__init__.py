@@ -1,0 +1,1 @@
+"""Test support: the pytest plugin that provides real Kafka and MongoDB-wire databases."""
