@@ -42,8 +42,13 @@ def ping_document() -> bytes:
     """Encode {ping: 1, $db: "admin"} as BSON."""
     db = bson_cstring("admin")
     body = (
-        b"\x10" + bson_cstring("ping") + struct.pack("<i", 1)
-        + b"\x02" + bson_cstring("$db") + struct.pack("<i", len(db)) + db
+        b"\x10"
+        + bson_cstring("ping")
+        + struct.pack("<i", 1)
+        + b"\x02"
+        + bson_cstring("$db")
+        + struct.pack("<i", len(db))
+        + db
     )
     return struct.pack("<i", len(body) + 5) + body + b"\x00"
 

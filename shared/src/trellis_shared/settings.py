@@ -26,6 +26,11 @@ class TrellisSettings(BaseSettings):
         default="trellis-dev-secret-change-me-in-production",
         description="HMAC key that signs and verifies service tokens (HS256)",
     )
+    topic_prefix: str = Field(
+        default="",
+        description="prefix on every Kafka topic name, to isolate environments or test runs "
+        "that share one cluster",
+    )
     dependency_timeout_s: float = Field(
         default=30.0, description="how long to wait for Kafka and the database at start"
     )

@@ -5,6 +5,7 @@ from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
 from trellis_shared.contracts.skeleton import TallyIncremented
 from trellis_shared.events.envelope import Envelope, kafka_headers
 from trellis_shared.kafka.consumer import (
@@ -41,8 +42,9 @@ class NoSleep:
 
 
 def record(body: bytes, headers: dict[str, str] | None = None) -> ConsumedRecord:
-    return ConsumedRecord(topic="t", partition=0, offset=7, key=b"k", body=body,
-                          headers=headers or {})
+    return ConsumedRecord(
+        topic="t", partition=0, offset=7, key=b"k", body=body, headers=headers or {}
+    )
 
 
 def valid_record() -> ConsumedRecord:
@@ -79,8 +81,12 @@ async def test_transient_failures_are_retried_with_growing_backoff() -> None:
             raise ConnectionError("database blinked")
 
     outcome = await process_record(
-        valid_record(), flaky, consumer="c", dead_letters=sink,
-        retry=RetryPolicy(attempts=4, first_backoff_s=0.1, max_backoff_s=1), sleep=sleep,
+        valid_record(),
+        flaky,
+        consumer="c",
+        dead_letters=sink,
+        retry=RetryPolicy(attempts=4, first_backoff_s=0.1, max_backoff_s=1),
+        sleep=sleep,
     )
     assert outcome is Outcome.PROCESSED
     assert attempts == 3
@@ -95,8 +101,12 @@ async def test_persistent_failure_is_dead_lettered_after_the_last_attempt() -> N
         raise RuntimeError("bug")
 
     outcome = await process_record(
-        valid_record(), broken, consumer="c", dead_letters=sink,
-        retry=RetryPolicy(attempts=3), sleep=sleep,
+        valid_record(),
+        broken,
+        consumer="c",
+        dead_letters=sink,
+        retry=RetryPolicy(attempts=3),
+        sleep=sleep,
     )
     assert outcome is Outcome.DEAD_LETTERED
     assert len(sleep.delays) == 2
@@ -110,8 +120,9 @@ async def test_poison_is_dead_lettered_without_retrying() -> None:
     async def refuse(envelope: Envelope, _: ConsumedRecord) -> None:
         raise PoisonMessage("nonsense amount")
 
-    outcome = await process_record(valid_record(), refuse, consumer="c", dead_letters=sink,
-                                   sleep=sleep)
+    outcome = await process_record(
+        valid_record(), refuse, consumer="c", dead_letters=sink, sleep=sleep
+    )
     assert outcome is Outcome.DEAD_LETTERED
     assert sleep.delays == []
     assert sink.sent[0][2]["trellis_dlt_reason"] == "poison"
@@ -119,8 +130,9 @@ async def test_poison_is_dead_lettered_without_retrying() -> None:
 
 async def test_unreachable_dead_letter_topic_raises_so_the_offset_is_not_committed() -> None:
     with pytest.raises(ConnectionError):
-        await process_record(record(b"junk"), _noop, consumer="c",
-                             dead_letters=RecordingSink(fail=True))
+        await process_record(
+            record(b"junk"), _noop, consumer="c", dead_letters=RecordingSink(fail=True)
+        )
 
 
 async def _noop(envelope: Envelope, _: ConsumedRecord) -> None:

@@ -2,9 +2,15 @@ import json
 
 import pytest
 from pydantic import ValidationError
+
 from trellis_shared.contracts.catalog import SCHEMA_DIR, load_all
 from trellis_shared.contracts.skeleton import TALLY_TOPIC, TallyIncremented
-from trellis_shared.events.envelope import Envelope, decode_headers, envelope_from_kafka, kafka_headers
+from trellis_shared.events.envelope import (
+    Envelope,
+    decode_headers,
+    envelope_from_kafka,
+    kafka_headers,
+)
 from trellis_shared.events.registry import EventRegistry, event_schema, render_schema
 
 pytestmark = pytest.mark.unit

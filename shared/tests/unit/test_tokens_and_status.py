@@ -4,6 +4,7 @@ import grpc
 import jwt
 import pytest
 from pydantic import BaseModel, Field, ValidationError
+
 from trellis_shared.errors import (
     FailedPrecondition,
     FieldViolation,
@@ -11,10 +12,10 @@ from trellis_shared.errors import (
     NotFound,
     PermissionDenied,
     StaleVersion,
+    Unauthenticated,
 )
 from trellis_shared.grpc.status import field_violations_from_trailers, status_for, trailing_details
 from trellis_shared.grpc.tokens import AUDIENCE, ISSUER, Principal, TokenCodec
-from trellis_shared.errors import Unauthenticated
 
 pytestmark = pytest.mark.unit
 
@@ -28,7 +29,9 @@ def test_issued_token_verifies_to_the_same_principal() -> None:
 
 
 def test_token_signed_with_another_key_is_rejected() -> None:
-    token = TokenCodec("another-secret-that-is-long-enough-for-hs256").issue(Principal("x", frozenset()))
+    token = TokenCodec("another-secret-that-is-long-enough-for-hs256").issue(
+        Principal("x", frozenset())
+    )
     with pytest.raises(Unauthenticated, match="invalid token"):
         TokenCodec(SECRET).verify(token)
 
@@ -43,9 +46,16 @@ def test_expired_token_is_rejected() -> None:
 def test_unknown_roles_are_rejected() -> None:
     now = datetime.now(UTC)
     token = jwt.encode(
-        {"sub": "x", "roles": ["emperor"], "iss": ISSUER, "aud": AUDIENCE,
-         "iat": int(now.timestamp()), "exp": int((now + timedelta(minutes=1)).timestamp())},
-        SECRET, algorithm="HS256",
+        {
+            "sub": "x",
+            "roles": ["emperor"],
+            "iss": ISSUER,
+            "aud": AUDIENCE,
+            "iat": int(now.timestamp()),
+            "exp": int((now + timedelta(minutes=1)).timestamp()),
+        },
+        SECRET,
+        algorithm="HS256",
     )
     with pytest.raises(Unauthenticated, match="unknown roles"):
         TokenCodec(SECRET).verify(token)

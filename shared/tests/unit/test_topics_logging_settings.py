@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from opentelemetry.sdk.trace import TracerProvider
+
 from trellis_shared.errors import DependencyUnreachable
 from trellis_shared.kafka.topics import load_manifest
 from trellis_shared.logging import JsonFormatter
@@ -26,7 +27,9 @@ def test_manifest_adds_dead_letter_topics_and_compaction(tmp_path: Path) -> None
     assert set(specs) == {"a.v1", "a.v1.dlt", "b.snapshots.v1"}
     assert specs["a.v1"].partitions == 6
     assert specs["b.snapshots.v1"].broker_configs() == {
-        "cleanup.policy": "compact", "retention.ms": "1000"}
+        "cleanup.policy": "compact",
+        "retention.ms": "1000",
+    }
 
 
 def test_manifest_rejects_duplicate_names(tmp_path: Path) -> None:
@@ -45,8 +48,15 @@ def test_json_log_lines_carry_trace_ids_and_extras() -> None:
     tracer = TracerProvider().get_tracer("t")
     formatter = JsonFormatter("svc")
     with tracer.start_as_current_span("work") as span:
-        record = logging.makeLogRecord({"msg": "hello %s", "args": ("you",), "levelname": "INFO",
-                                        "name": "x", "event_id": "e1"})
+        record = logging.makeLogRecord(
+            {
+                "msg": "hello %s",
+                "args": ("you",),
+                "levelname": "INFO",
+                "name": "x",
+                "event_id": "e1",
+            }
+        )
         line = json.loads(formatter.format(record))
         expected = format(span.get_span_context().trace_id, "032x")
     assert line["message"] == "hello you"
@@ -63,7 +73,8 @@ def test_trace_context_round_trips_through_headers() -> None:
     from opentelemetry import trace
 
     assert trace.get_current_span(restored).get_span_context().trace_id == (
-        span.get_span_context().trace_id)
+        span.get_span_context().trace_id
+    )
 
 
 def test_settings_read_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -75,7 +86,8 @@ def test_settings_read_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_unreachable_message_names_address_and_variable_without_password() -> None:
     error = DependencyUnreachable(
-        "the database", _redact("mongodb://u:secret@db:27017"), "TRELLIS_MONGODB_URI")
+        "the database", _redact("mongodb://u:secret@db:27017"), "TRELLIS_MONGODB_URI"
+    )
     assert "secret" not in str(error)
     assert "db:27017" in str(error)
     assert "TRELLIS_MONGODB_URI" in str(error)

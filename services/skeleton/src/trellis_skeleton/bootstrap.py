@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,7 +11,7 @@ from pymongo import AsyncMongoClient
 
 from trellis_shared.contracts import REGISTRY
 from trellis_shared.contracts.catalog import load_all
-from trellis_shared.contracts.skeleton import TallyIncremented
+from trellis_shared.contracts.skeleton import TALLY_TOPIC, TallyIncremented
 from trellis_shared.events.envelope import Envelope
 from trellis_shared.grpc.server import GrpcServer, build_server
 from trellis_shared.grpc.tokens import TokenCodec
@@ -27,6 +28,7 @@ from trellis_skeleton.config import SkeletonSettings
 from trellis_skeleton.entrypoints.grpc_api import SERVICE_NAME, register
 
 SOURCE = "skeleton"
+log = logging.getLogger("trellis_skeleton")
 
 
 @dataclass
@@ -46,7 +48,11 @@ def build_writer(settings: SkeletonSettings) -> Writer:
     broker = make_broker(settings.kafka_bootstrap, client_id="trellis-skeleton")
     relay = OutboxRelay(tallies_collection, FastStreamPublisher(broker))
     store = AggregateStore(
-        tallies_collection, source=SOURCE, registry=REGISTRY, on_saved=relay.nudge
+        tallies_collection,
+        source=SOURCE,
+        registry=REGISTRY,
+        on_saved=relay.nudge,
+        topic_prefix=settings.topic_prefix,
     )
     tallies = MongoTallyRepository(store)
     grpc_server = build_server(
@@ -79,11 +85,13 @@ def build_reader(settings: SkeletonSettings, retry: RetryPolicy | None = None) -
     async def on_event(envelope: Envelope, record: ConsumedRecord) -> None:
         payload = REGISTRY.parse(envelope)
         if isinstance(payload, TallyIncremented):
-            await record_increment(board, envelope.id, payload)
+            applied = await record_increment(board, envelope.id, payload)
+            if not applied:
+                log.info("duplicate event ignored", extra={"event_id": envelope.id})
 
     subscribe_events(
         broker,
-        settings.skeleton_topic,
+        settings.topic_prefix + TALLY_TOPIC,
         on_event,
         group_id=settings.skeleton_consumer_group,
         retry=retry or RetryPolicy(),

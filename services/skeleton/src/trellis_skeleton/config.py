@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from trellis_shared.contracts.skeleton import TALLY_TOPIC
 from trellis_shared.settings import TrellisSettings
 
 
@@ -14,5 +13,4 @@ class SkeletonSettings(TrellisSettings):
     skeleton_board_database: str = Field(
         default="trellis_skeleton_board", description="consumer's read-model database"
     )
-    skeleton_topic: str = Field(default=TALLY_TOPIC, description="topic of tally events")
     skeleton_consumer_group: str = Field(default="trellis-skeleton-board")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import grpc
 from grpc import aio
@@ -19,6 +19,11 @@ from trellis_shared.grpc.status import status_for, trailing_details
 from trellis_shared.grpc.tokens import METADATA_KEY, TokenCodec, bind_principal, unbind_principal
 
 log = logging.getLogger(__name__)
+
+if TYPE_CHECKING:  # generic only in the stubs, not at run time
+    _ServerInterceptor = aio.ServerInterceptor[Any, Any]
+else:
+    _ServerInterceptor = aio.ServerInterceptor
 
 # Infrastructure endpoints that probes and tools call without a token.
 PUBLIC_SERVICES = (
@@ -69,7 +74,7 @@ async def _abort_for(error: Exception, context: aio.ServicerContext[Any, Any]) -
     )
 
 
-class ErrorMappingInterceptor(aio.ServerInterceptor[Any, Any]):
+class ErrorMappingInterceptor(_ServerInterceptor):
     async def intercept_service(
         self,
         continuation: Callable[[grpc.HandlerCallDetails], Awaitable[Handler]],
@@ -104,7 +109,7 @@ def _map_errors(behaviour: Behaviour, streaming: bool) -> Behaviour:
     return unary
 
 
-class AuthInterceptor(aio.ServerInterceptor[Any, Any]):
+class AuthInterceptor(_ServerInterceptor):
     """Verify the bearer token of every call except health and reflection."""
 
     def __init__(self, codec: TokenCodec) -> None:

@@ -40,11 +40,13 @@ class AggregateStore:
         source: str,
         registry: EventRegistry,
         on_saved: Callable[[], None] | None = None,
+        topic_prefix: str = "",
     ) -> None:
         self._collection = collection
         self._source = source
         self._registry = registry
         self._on_saved = on_saved
+        self._topic_prefix = topic_prefix
 
     @property
     def collection(self) -> AsyncCollection[dict[str, Any]]:
@@ -90,7 +92,9 @@ class AggregateStore:
             spec = self._registry.spec_for(payload)
             envelope = Envelope.wrap(payload, source=self._source, subject=aggregate_id)
             entries[envelope.id] = outbox_entry(
-                envelope, topic=spec.topic, sequence=version * EVENTS_PER_SAVE_LIMIT + index
+                envelope,
+                topic=self._topic_prefix + spec.topic,
+                sequence=version * EVENTS_PER_SAVE_LIMIT + index,
             )
         return entries
 

@@ -42,7 +42,7 @@ async def run_reader(settings: SkeletonSettings) -> None:
     await reader.broker.start()
     stop = asyncio.Event()
     stop_on_signals(stop)
-    log.info("skeleton reader ready", extra={"topic": settings.skeleton_topic})
+    log.info("skeleton reader ready", extra={"topic_prefix": settings.topic_prefix})
     try:
         await stop.wait()
     finally:

@@ -1,0 +1,134 @@
+"""Topics, outbox relay and reliable consumers against a real Kafka broker."""
+
+import asyncio
+from typing import Any
+
+import pytest
+from aiokafka import AIOKafkaConsumer
+from pymongo.asynchronous.database import AsyncDatabase
+
+from trellis_shared.contracts.catalog import load_all
+from trellis_shared.contracts.skeleton import TALLY_TOPIC, TallyIncremented
+from trellis_shared.events.envelope import Envelope, envelope_from_kafka
+from trellis_shared.kafka.broker import make_broker
+from trellis_shared.kafka.consumer import ConsumedRecord, RetryPolicy, subscribe_events
+from trellis_shared.kafka.topics import TopicSpec, dead_letter_topic, ensure_topics
+from trellis_shared.mongo.aggregate_store import AggregateStore
+from trellis_shared.mongo.outbox import FastStreamPublisher, OutboxRelay
+from trellis_shared.testing.infrastructure import Infrastructure, TopicFactory, unique_suffix
+
+pytestmark = pytest.mark.integration
+
+
+async def read_all(bootstrap: str, topic: str, expected: int, timeout_s: float = 20) -> list[Any]:
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        group_id=f"reader-{unique_suffix()}",
+    )
+    await consumer.start()
+    records: list[Any] = []
+    try:
+        deadline = asyncio.get_running_loop().time() + timeout_s
+        while len(records) < expected and asyncio.get_running_loop().time() < deadline:
+            batch = await consumer.getmany(timeout_ms=500)
+            for partition_records in batch.values():
+                records.extend(partition_records)
+    finally:
+        await consumer.stop()
+    return records
+
+
+async def test_provisioning_is_idempotent(infrastructure: Infrastructure) -> None:
+    name = f"test.{unique_suffix()}.provision"
+    specs = [TopicSpec(name=name, partitions=2, compacted=True)]
+    created, present = await ensure_topics(infrastructure.kafka_bootstrap, specs)
+    assert (created, present) == ([name], [])
+    created, present = await ensure_topics(infrastructure.kafka_bootstrap, specs)
+    assert (created, present) == ([], [name])
+
+
+async def test_relay_publishes_pending_events_in_order_and_marks_them_sent(
+    infrastructure: Infrastructure,
+    mongo_database: AsyncDatabase[Any],
+    kafka_topic: TopicFactory,
+) -> None:
+    topic = await kafka_topic(TALLY_TOPIC)
+    prefix = topic.removesuffix(TALLY_TOPIC)
+    registry = load_all()
+    collection = mongo_database["things"]
+    broker = make_broker(infrastructure.kafka_bootstrap, client_id="test-relay")
+    await broker.start()
+    try:
+        relay = OutboxRelay(collection, FastStreamPublisher(broker))
+        things = AggregateStore(collection, source="test", registry=registry, topic_prefix=prefix)
+        version = 0
+        for n in range(1, 4):
+            version = await things.save(
+                "a",
+                {"total": n},
+                expected_version=version,
+                events=[TallyIncremented(tally_id="a", amount=1, total=n, sequence=n)],
+            )
+        assert await relay.publish_pending() == 3
+        assert await relay.publish_pending() == 0
+    finally:
+        await broker.stop()
+    document = await collection.find_one({"_id": "a"})
+    assert document is not None
+    assert document["outbox_pending"] == 0
+    assert {entry["status"] for entry in document["outbox"].values()} == {"sent"}
+    records = await read_all(infrastructure.kafka_bootstrap, topic, 3)
+    totals = [envelope_from_kafka(r.value).data["total"] for r in records]
+    assert totals == [1, 2, 3]
+    assert {r.key for r in records} == {b"a"}
+    headers = dict(records[0].headers)
+    assert headers["ce_type"] == b"trellis.skeleton.tally.incremented"
+
+
+async def test_consumer_dead_letters_poison_and_keeps_going(
+    infrastructure: Infrastructure,
+    kafka_topic: TopicFactory,
+    consumer_group: str,
+) -> None:
+    topic = await kafka_topic("consume")
+    seen: list[str] = []
+    consumer_broker = make_broker(infrastructure.kafka_bootstrap, client_id="test-consumer")
+
+    async def handler(envelope: Envelope, record: ConsumedRecord) -> None:
+        if envelope.data.get("explode"):
+            raise RuntimeError("cannot handle this one")
+        seen.append(envelope.subject)
+
+    subscribe_events(
+        consumer_broker,
+        topic,
+        handler,
+        group_id=consumer_group,
+        retry=RetryPolicy(attempts=2, first_backoff_s=0.01),
+    )
+    producer = make_broker(infrastructure.kafka_bootstrap, client_id="test-producer")
+    await producer.start()
+    await consumer_broker.start()
+    try:
+
+        def envelope(subject: str, **data: Any) -> bytes:
+            return Envelope(type="t", version=1, source="s", subject=subject, data=data).to_bytes()
+
+        await producer.publish(b"\x00 not an envelope", topic=topic, key=b"k")
+        await producer.publish(envelope("bad", explode=True), topic=topic, key=b"k")
+        await producer.publish(envelope("good"), topic=topic, key=b"k")
+        for _ in range(200):
+            if seen:
+                break
+            await asyncio.sleep(0.1)
+    finally:
+        await consumer_broker.stop()
+        await producer.stop()
+    assert seen == ["good"]
+    parked = await read_all(infrastructure.kafka_bootstrap, dead_letter_topic(topic), 2)
+    reasons = [dict(r.headers)["trellis_dlt_reason"] for r in parked]
+    assert reasons == [b"unparseable", b"failed"]
+    assert parked[0].value == b"\x00 not an envelope"
