@@ -505,9 +505,12 @@ EOF
 }
 
 # Runs a Kafka command-line class from the installed jars, with a small,
-# fast-starting JVM and quiet logging.
+# fast-starting JVM and quiet logging, killed after TIME_LIMIT seconds.
+# Usage: run_kafka_tool TIME_LIMIT MAIN_CLASS ARGS...
 run_kafka_tool() {
-  "$JAVA" -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+  local time_limit=$1
+  shift
+  with_timeout "$time_limit" "$JAVA" -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
     -Dlog4j2.configurationFile="$KAFKA_LOG4J_CONFIG" -Dtrellis.kafka.log.level=ERROR \
     -cp "$KAFKA_LIBS/*" "$@"
 }
@@ -516,7 +519,7 @@ run_kafka_tool() {
 # from the bootstrap server and then sends ApiVersions to every broker listed.
 kafka_answers() {
   local output
-  output=$(with_timeout 30 run_kafka_tool org.apache.kafka.tools.BrokerApiVersionsCommand \
+  output=$(run_kafka_tool 30 org.apache.kafka.tools.BrokerApiVersionsCommand \
     --bootstrap-server "$KAFKA_HOST:$KAFKA_PORT" 2>/dev/null) || return 1
   [[ $output == *"(id: "* ]]
 }
@@ -524,13 +527,13 @@ kafka_answers() {
 format_kafka_storage() {
   local cluster_id output
   if [[ ! -s $KAFKA_CLUSTER_ID_FILE ]]; then
-    run_kafka_tool kafka.tools.StorageTool random-uuid >"$KAFKA_CLUSTER_ID_FILE.tmp" ||
+    run_kafka_tool 60 kafka.tools.StorageTool random-uuid >"$KAFKA_CLUSTER_ID_FILE.tmp" ||
       die "kafka: could not generate a cluster id"
     mv -f -- "$KAFKA_CLUSTER_ID_FILE.tmp" "$KAFKA_CLUSTER_ID_FILE"
   fi
   cluster_id=$(head -n 1 -- "$KAFKA_CLUSTER_ID_FILE")
   say "kafka: formatting storage in $KAFKA_LOG_DIRS (first start, cluster id $cluster_id) ..."
-  if ! output=$(run_kafka_tool kafka.tools.StorageTool format -t "$cluster_id" -c "$KAFKA_CONFIG" 2>&1); then
+  if ! output=$(run_kafka_tool 120 kafka.tools.StorageTool format -t "$cluster_id" -c "$KAFKA_CONFIG" 2>&1); then
     printf '%s\n' "$output" >&2
     die "kafka: formatting the storage directory failed (see above)"
   fi

@@ -6,8 +6,12 @@ import argparse
 import asyncio
 import logging
 
+import grpc
+
+from trellis.skeleton.v1 import skeleton_pb2, skeleton_pb2_grpc
 from trellis_shared.errors import DependencyUnreachable
 from trellis_shared.grpc.server import stop_on_signals
+from trellis_shared.grpc.tokens import Principal, TokenCodec
 from trellis_shared.logging import configure_logging
 from trellis_shared.startup import check_kafka, check_mongodb, exit_unreachable
 from trellis_shared.telemetry import configure_telemetry
@@ -50,14 +54,42 @@ async def run_reader(settings: SkeletonSettings) -> None:
         await reader.mongo.close()
 
 
+async def run_demo(settings: SkeletonSettings) -> None:
+    """Count one increment through the running writer and wait for the reader to see it."""
+    reader = build_reader(settings)
+    port = settings.skeleton_addr.rsplit(":", 1)[1]
+    metadata = TokenCodec(settings.auth_secret).metadata(DEMO_CALLER)
+    try:
+        async with grpc.aio.insecure_channel(f"localhost:{port}") as channel:
+            stub = skeleton_pb2_grpc.TallyServiceStub(channel)
+            await channel.channel_ready()
+            before = await reader.board.seen_total("demo")
+            reply = await stub.Increment(
+                skeleton_pb2.IncrementRequest(tally_id="demo", amount=1), metadata=metadata
+            )
+        for _ in range(150):
+            seen = await reader.board.seen_total("demo")
+            if seen > before:
+                print(f"[trellis] demo: tally 'demo' is {reply.total}; the reader has seen {seen}")
+                return
+            await asyncio.sleep(0.2)
+        raise SystemExit("[trellis] demo: the reader did not see the increment within 30 s")
+    finally:
+        await reader.mongo.close()
+
+
+DEMO_CALLER = Principal("demo", frozenset({"service"}))
+RUNNERS = {"writer": run_writer, "reader": run_reader, "demo": run_demo}
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="trellis-skeleton")
-    parser.add_argument("role", choices=["writer", "reader"])
+    parser.add_argument("role", choices=sorted(RUNNERS))
     args = parser.parse_args(argv)
     settings = SkeletonSettings()
     configure_logging(f"skeleton-{args.role}", settings.log_level)
     configure_telemetry(f"trellis-skeleton-{args.role}")
-    runner = run_writer if args.role == "writer" else run_reader
+    runner = RUNNERS[args.role]
     try:
         asyncio.run(runner(settings))
     except DependencyUnreachable as error:

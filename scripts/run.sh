@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# `make run` (after `make up`): start Trellis' processes in the background with
+# logs under .trellis/logs, load demo data, print what runs where, and stop the
+# processes on Ctrl-C. Kafka and FerretDB keep running (`make down` stops them).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '[trellis] %s\n' "$*"; }
+if command -v uv >/dev/null; then UV=(uv); else UV=(python3 -m uv); fi
+export UV_PYTHON_DOWNLOADS=never
+LOG_DIR=${TRELLIS_DATA_DIR:-$PWD/.trellis}/logs
+mkdir -p "$LOG_DIR"
+PY=$("${UV[@]}" run --frozen python -c 'import sys; print(sys.executable)')
+
+pids=()
+stop_all() {
+  say "run: stopping Trellis processes"
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait || true
+  say "run: stopped. Kafka and FerretDB are still up; 'make down' stops them."
+}
+trap stop_all EXIT INT TERM
+
+start() {  # name, then the command
+  local name=$1; shift
+  "$@" >"$LOG_DIR/$name.log" 2>&1 &
+  pids+=("$!")
+  say "run: started $name (pid $!, log $LOG_DIR/$name.log)"
+}
+
+start skeleton-writer "$PY" -m trellis_skeleton.entrypoints.cli writer
+start skeleton-reader "$PY" -m trellis_skeleton.entrypoints.cli reader
+
+say "run: loading demo data (a tally, counted through Kafka into the reader)"
+if ! "$PY" -m trellis_skeleton.entrypoints.cli demo; then
+  say "run: demo failed; last lines of the logs:"
+  tail -n 20 "$LOG_DIR"/skeleton-*.log
+  exit 1
+fi
+
+cat <<INFO
+[trellis] run: Trellis is running
+  skeleton gRPC   localhost:50050  (health + reflection; e.g. grpcurl -plaintext localhost:50050 list)
+  Kafka           ${TRELLIS_KAFKA_BOOTSTRAP:-localhost:9092}
+  database        ${TRELLIS_MONGODB_URI:-mongodb://localhost:27017}
+  logs            $LOG_DIR/*.log  (JSON lines with trace ids)
+  stack status    make status
+Press Ctrl-C to stop.
+INFO
+wait -n "${pids[@]}" || true
+say "run: a process exited; see its log above"
