@@ -90,7 +90,8 @@ show_log_tail() {
   local log=$1
   if [[ -s $log ]]; then
     printf '[trellis] ---- last 30 lines of %s ----\n' "$log" >&2
-    tail -n 30 -- "$log" >&2
+    # (strip the colour codes Maven 3.8 prints even in batch mode)
+    tail -n 30 -- "$log" | sed $'s/\x1b\\[[0-9;]*m//g' >&2
     printf '[trellis] ----\n' >&2
   fi
 }
@@ -152,18 +153,33 @@ check_port_number() {
 
 # Start a command detached from this shell and terminal: its own session
 # (so Ctrl-C in the calling terminal does not reach it), stdin closed, all
-# output appended to the log. Prints the pid of the started process.
+# output appended to the log, and the lock descriptors (see take_lock) closed
+# so that a long-running server does not hold our locks. Prints its pid.
 # setsid does not fork here (a background job of a non-interactive shell is not
 # a process group leader), so $! is the pid of the server process itself.
 start_detached() {
   local log=$1
   shift
   if command -v setsid >/dev/null 2>&1; then
-    setsid "$@" </dev/null >>"$log" 2>&1 &
+    setsid "$@" </dev/null >>"$log" 2>&1 8>&- 9>&- &
   else
-    nohup "$@" </dev/null >>"$log" 2>&1 &
+    nohup "$@" </dev/null >>"$log" 2>&1 8>&- 9>&- &
   fi
   printf '%s\n' "$!"
+}
+
+# Serialise runs of this script that touch the same files (e.g. parallel test
+# sessions all calling `up`): without it two of them could both decide to start
+# Kafka, or both publish a fresh install into the cache. Holds the lock on file
+# descriptor FD until the script exits. No-op where flock is missing (macOS).
+take_lock() {
+  local fd=$1 file=$2
+  command -v flock >/dev/null 2>&1 || return 0
+  eval "exec $fd>\"\$file\""
+  if ! flock -n "$fd"; then
+    say "waiting for another stack.sh run to finish ($file) ..."
+    flock "$fd"
+  fi
 }
 
 # Keep the previous run's log as .1 and start each run with an empty log, so
@@ -377,9 +393,11 @@ install_kafka() {
   require_java
   require_maven
   mkdir -p -- "$CACHE_DIR"
+  take_lock 8 "$CACHE_DIR/.install.lock"
+  kafka_installed && return 0 # done by the run we waited for
   staging=$(mktemp -d "$CACHE_DIR/.kafka-$KAFKA_VERSION.XXXXXX")
   TEMP_PATHS+=("$staging")
-  say "kafka: fetching Kafka $KAFKA_VERSION jars with Maven (first run only, ~1 min) ..."
+  say "kafka: fetching Kafka $KAFKA_VERSION jars with Maven (first run only, usually under a minute) ..."
   if ! mvn -q -B -f "$KAFKA_POM" dependency:copy-dependencies \
     -DincludeScope=runtime -DoutputDirectory="$staging/libs" >"$staging/mvn.log" 2>&1; then
     show_log_tail "$staging/mvn.log"
@@ -389,6 +407,7 @@ install_kafka() {
     die "kafka: Maven finished but kafka_2.13-$KAFKA_VERSION.jar is missing from its output"
   rm -f -- "$staging/mvn.log"
   kafka_install_stamp >"$staging/.stamp"
+  chmod 755 "$staging" # mktemp -d makes it 0700
   publish_install "$staging" "$KAFKA_HOME"
   say "kafka: jars installed in $KAFKA_LIBS"
 }
@@ -436,9 +455,11 @@ install_ferretdb() {
   [[ -s $FERRETDB_MODULE_DIR/go.sum ]] ||
     die "ferretdb: $FERRETDB_MODULE_DIR/go.sum is missing; regenerate it with: (cd $FERRETDB_MODULE_DIR && go mod tidy)"
   mkdir -p -- "$CACHE_DIR"
+  take_lock 8 "$CACHE_DIR/.install.lock"
+  ferretdb_installed && return 0 # done by the run we waited for
   staging=$(mktemp -d "$CACHE_DIR/.ferretdb-$FERRETDB_VERSION.XXXXXX")
   TEMP_PATHS+=("$staging")
-  say "ferretdb: building FerretDB $FERRETDB_VERSION with Go (first run only, ~2-4 min) ..."
+  say "ferretdb: building FerretDB $FERRETDB_VERSION with Go (first run only, 1-3 min) ..."
   if ! build_ferretdb "$staging" >"$staging/build.log" 2>&1; then
     show_log_tail "$staging/build.log"
     die "ferretdb: the Go build failed (see above). Check that the Go module proxy is reachable (GOPROXY), or set TRELLIS_MONGODB_URI to use an external MongoDB/FerretDB"
@@ -446,6 +467,7 @@ install_ferretdb() {
   "$staging/out/ferretdb" --version 2>/dev/null | grep -q "v$FERRETDB_VERSION" ||
     die "ferretdb: the built binary does not report version v$FERRETDB_VERSION"
   ferretdb_install_stamp >"$staging/out/.stamp"
+  chmod 755 "$staging/out"
   publish_install "$staging/out" "$FERRETDB_HOME"
   say "ferretdb: binary installed at $FERRETDB_BIN"
 }
@@ -689,16 +711,18 @@ install_component() {
 cmd_install() {
   local component
   for component in "$@"; do
-    install_component "$component"
-    if ! is_external "$component"; then
-      say "$component: installed in $(install_location_of "$component")"
+    if ! is_external "$component" && "${component}_installed"; then
+      say "$component: already installed in $(install_location_of "$component")"
+      continue
     fi
+    install_component "$component"
   done
 }
 
 cmd_up() {
   local component
   prepare_data_dir
+  take_lock 9 "$DATA_DIR/.stack.lock"
   # Fetch/build everything first, so a failing build does not leave half a
   # stack running.
   for component in "$@"; do
@@ -714,6 +738,9 @@ cmd_up() {
 
 cmd_down() {
   local component
+  if [[ -d $DATA_DIR ]]; then
+    take_lock 9 "$DATA_DIR/.stack.lock"
+  fi
   for component in "$@"; do
     # Stop a server we started earlier even if it has since been declared
     # external; otherwise just say there is nothing of ours to stop.
