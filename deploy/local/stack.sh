@@ -250,7 +250,7 @@ running_pid() {
   pid=$(head -n 1 -- "$pid_file" 2>/dev/null || true)
   [[ $pid =~ ^[0-9]+$ ]] || return 1
   pid_alive "$pid" || return 1
-  args=$(ps -o args= -p "$pid" 2>/dev/null || true)
+  args=$(ps -ww -o args= -p "$pid" 2>/dev/null || true)
   [[ $args == *"$(component_signature "$component")"* ]] || return 1
   printf '%s\n' "$pid"
 }
