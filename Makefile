@@ -7,7 +7,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 export UV_PYTHON_DOWNLOADS := never
-export UV_NATIVE_TLS ?= 1
+export UV_SYSTEM_CERTS ?= 1
 # uv on PATH, else the copy scripts/setup.sh installed as a Python package.
 UV = $$(command -v uv >/dev/null && echo uv || echo python3 -m uv)
 STACK := deploy/local/stack.sh

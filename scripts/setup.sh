@@ -27,7 +27,7 @@ fi
 export UV_PYTHON_DOWNLOADS=never
 # Trust the system certificate store (where a site adds its own CA), not only
 # the bundle compiled into uv.
-export UV_NATIVE_TLS=${UV_NATIVE_TLS:-1}
+export UV_SYSTEM_CERTS=${UV_SYSTEM_CERTS:-1}
 say "setup: syncing the Python workspace from uv.lock"
 "${UV[@]}" sync --all-packages --frozen --quiet \
   || die "uv sync failed: see the output above (network to PyPI, or a stale uv.lock: run 'uv lock')"
