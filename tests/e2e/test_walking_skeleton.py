@@ -21,7 +21,7 @@ from typing import Any
 
 import grpc
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaProducer
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from pymongo import AsyncMongoClient
@@ -32,6 +32,7 @@ from trellis_shared.grpc.tokens import Principal, TokenCodec
 from trellis_shared.kafka.topics import dead_letter_topic
 from trellis_shared.telemetry import configure_telemetry
 from trellis_shared.testing.infrastructure import Infrastructure, TopicFactory, unique_suffix
+from trellis_shared.testing.kafka_reader import read_topic
 from trellis_skeleton.bootstrap import build_writer
 from trellis_skeleton.config import SkeletonSettings
 
@@ -152,27 +153,6 @@ async def seen_total(
     mongo: AsyncMongoClient[Any], settings: SkeletonSettings, tally_id: str
 ) -> dict[str, Any] | None:
     return await mongo[settings.skeleton_board_database]["totals"].find_one({"_id": tally_id})
-
-
-async def read_topic(bootstrap: str, topic: str, count: int) -> list[Any]:
-    consumer = AIOKafkaConsumer(
-        topic,
-        bootstrap_servers=bootstrap,
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-        group_id=f"peek-{unique_suffix()}",
-    )
-    await consumer.start()
-    records: list[Any] = []
-    try:
-        for _ in range(60):
-            for batch in (await consumer.getmany(timeout_ms=500)).values():
-                records.extend(batch)
-            if len(records) >= count:
-                break
-    finally:
-        await consumer.stop()
-    return records
 
 
 async def test_write_reaches_the_reader_once_in_one_trace(

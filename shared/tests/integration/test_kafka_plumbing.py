@@ -4,7 +4,6 @@ import asyncio
 from typing import Any
 
 import pytest
-from aiokafka import AIOKafkaConsumer
 from pymongo.asynchronous.database import AsyncDatabase
 
 from trellis_shared.contracts.catalog import load_all
@@ -16,29 +15,9 @@ from trellis_shared.kafka.topics import TopicSpec, dead_letter_topic, ensure_top
 from trellis_shared.mongo.aggregate_store import AggregateStore
 from trellis_shared.mongo.outbox import FastStreamPublisher, OutboxRelay
 from trellis_shared.testing.infrastructure import Infrastructure, TopicFactory, unique_suffix
+from trellis_shared.testing.kafka_reader import read_topic
 
 pytestmark = pytest.mark.integration
-
-
-async def read_all(bootstrap: str, topic: str, expected: int, timeout_s: float = 20) -> list[Any]:
-    consumer = AIOKafkaConsumer(
-        topic,
-        bootstrap_servers=bootstrap,
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-        group_id=f"reader-{unique_suffix()}",
-    )
-    await consumer.start()
-    records: list[Any] = []
-    try:
-        deadline = asyncio.get_running_loop().time() + timeout_s
-        while len(records) < expected and asyncio.get_running_loop().time() < deadline:
-            batch = await consumer.getmany(timeout_ms=500)
-            for partition_records in batch.values():
-                records.extend(partition_records)
-    finally:
-        await consumer.stop()
-    return records
 
 
 async def test_provisioning_is_idempotent(infrastructure: Infrastructure) -> None:
@@ -80,7 +59,7 @@ async def test_relay_publishes_pending_events_in_order_and_marks_them_sent(
     assert document is not None
     assert document["outbox_pending"] == 0
     assert {entry["status"] for entry in document["outbox"].values()} == {"sent"}
-    records = await read_all(infrastructure.kafka_bootstrap, topic, 3)
+    records = await read_topic(infrastructure.kafka_bootstrap, topic, 3)
     totals = [envelope_from_kafka(r.value).data["total"] for r in records]
     assert totals == [1, 2, 3]
     assert {r.key for r in records} == {b"a"}
@@ -128,7 +107,7 @@ async def test_consumer_dead_letters_poison_and_keeps_going(
         await consumer_broker.stop()
         await producer.stop()
     assert seen == ["good"]
-    parked = await read_all(infrastructure.kafka_bootstrap, dead_letter_topic(topic), 2)
+    parked = await read_topic(infrastructure.kafka_bootstrap, dead_letter_topic(topic), 2)
     reasons = [dict(r.headers)["trellis_dlt_reason"] for r in parked]
     assert reasons == [b"unparseable", b"failed"]
     assert parked[0].value == b"\x00 not an envelope"
