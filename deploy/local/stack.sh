@@ -255,6 +255,30 @@ running_pid() {
   printf '%s\n' "$pid"
 }
 
+# Poll `probe` until it succeeds while the process stays alive; a server that
+# dies or never answers is reported with the end of its log.
+wait_until_ready() {
+  local component=$1 pid=$2 timeout=$3 interval=$4 probe=$5 log pid_file address deadline
+  log=$(log_file_of "$component")
+  pid_file=$(pid_file_of "$component")
+  address=$(address_of "$component")
+  deadline=$((SECONDS + timeout))
+  while ((SECONDS < deadline)); do
+    if ! pid_alive "$pid"; then
+      show_log_tail "$log"
+      rm -f -- "$pid_file"
+      die "$component: the server exited during startup (log: $log)"
+    fi
+    if "$probe"; then
+      say "$component: ready on $address (pid $pid, log $log)"
+      return 0
+    fi
+    sleep "$interval"
+  done
+  show_log_tail "$log"
+  die "$component: no answer on $address after ${timeout}s; the server (pid $pid) is left running for inspection: 'stack.sh down' stops it"
+}
+
 # A pid file whose process is gone (crash, kill -9, reboot) must not block a start.
 remove_stale_pid_file() {
   local component=$1 pid_file
@@ -561,23 +585,13 @@ format_kafka_storage() {
   fi
 }
 
+# The TCP check is cheap; only then pay for a JVM running the real metadata probe.
+kafka_ready_probe() {
+  port_open "$KAFKA_HOST" "$KAFKA_PORT" && kafka_answers
+}
+
 wait_for_kafka() {
-  local pid=$1 deadline=$((SECONDS + KAFKA_READY_TIMEOUT))
-  while ((SECONDS < deadline)); do
-    if ! pid_alive "$pid"; then
-      show_log_tail "$KAFKA_LOG"
-      rm -f -- "$KAFKA_PID_FILE"
-      die "kafka: the broker exited during startup (log: $KAFKA_LOG)"
-    fi
-    # The TCP check is cheap; only then pay for a JVM running the real probe.
-    if port_open "$KAFKA_HOST" "$KAFKA_PORT" && kafka_answers; then
-      say "kafka: ready on $KAFKA_HOST:$KAFKA_PORT (pid $pid, log $KAFKA_LOG)"
-      return 0
-    fi
-    sleep 1
-  done
-  show_log_tail "$KAFKA_LOG"
-  die "kafka: no answer to a metadata request on $KAFKA_HOST:$KAFKA_PORT after ${KAFKA_READY_TIMEOUT}s; the broker (pid $pid) is left running for inspection: 'stack.sh down' stops it"
+  wait_until_ready kafka "$1" "$KAFKA_READY_TIMEOUT" 1 kafka_ready_probe
 }
 
 start_kafka() {
@@ -637,21 +651,7 @@ ferretdb_probe_name() {
 }
 
 wait_for_ferretdb() {
-  local pid=$1 deadline=$((SECONDS + FERRETDB_READY_TIMEOUT))
-  while ((SECONDS < deadline)); do
-    if ! pid_alive "$pid"; then
-      show_log_tail "$FERRETDB_LOG"
-      rm -f -- "$FERRETDB_PID_FILE"
-      die "ferretdb: the server exited during startup (log: $FERRETDB_LOG)"
-    fi
-    if ferretdb_answers; then
-      say "ferretdb: ready on $FERRETDB_HOST:$FERRETDB_PORT (pid $pid, log $FERRETDB_LOG)"
-      return 0
-    fi
-    sleep 0.5
-  done
-  show_log_tail "$FERRETDB_LOG"
-  die "ferretdb: no answer on $FERRETDB_HOST:$FERRETDB_PORT after ${FERRETDB_READY_TIMEOUT}s; the server (pid $pid) is left running for inspection: 'stack.sh down' stops it"
+  wait_until_ready ferretdb "$1" "$FERRETDB_READY_TIMEOUT" 0.5 ferretdb_answers
 }
 
 start_ferretdb() {
