@@ -61,22 +61,72 @@ async def test_a_stale_version_is_refused_and_changes_nothing(
 async def test_concurrent_writers_on_one_version_have_exactly_one_winner(
     mongo_database: AsyncDatabase[Any],
 ) -> None:
+    """Twenty racing saves from the same version, ten times over: one winner each time.
+
+    FerretDB alone lets several conditional updates win (ADR 0005); the store's
+    per-document write lock must make the outcome the same as on MongoDB.
+    """
     things = store(mongo_database)
-    await things.save("a", {"total": 0}, expected_version=0)
+    for trial in range(10):
+        aggregate = f"a{trial}"
+        await things.save(aggregate, {"total": 0}, expected_version=0)
 
-    async def attempt(n: int) -> bool:
-        try:
-            await things.save("a", {"total": n}, expected_version=1, events=[event(n, 2)])
-            return True
-        except StaleVersion:
-            return False
+        async def attempt(n: int, aggregate: str = aggregate) -> bool:
+            try:
+                await things.save(aggregate, {"total": n}, expected_version=1, events=[event(n, 2)])
+                return True
+            except StaleVersion:
+                return False
 
-    results = await asyncio.gather(*(attempt(n) for n in range(1, 21)))
-    assert results.count(True) == 1
+        results = await asyncio.gather(*(attempt(n) for n in range(1, 21)))
+        assert results.count(True) == 1, f"trial {trial}: {results.count(True)} winners"
+        document = await mongo_database["things"].find_one({"_id": aggregate})
+        assert document is not None
+        assert document["version"] == 2
+        assert document["outbox_pending"] == 1
+
+
+async def test_relay_marks_and_saves_racing_on_one_document_lose_nothing(
+    mongo_database: AsyncDatabase[Any],
+) -> None:
+    """A relay marking events sent while the aggregate keeps saving: no lost writes."""
+    from trellis_shared.mongo.outbox import OutboxRelay
+
+    class Sink:
+        def __init__(self) -> None:
+            self.sent: list[str] = []
+
+        async def publish(
+            self, body: bytes, *, topic: str, key: bytes, headers: dict[str, str]
+        ) -> None:
+            self.sent.append(headers["ce_id"])
+            await asyncio.sleep(0)
+
+    things = store(mongo_database)
+    sink = Sink()
+    relay = OutboxRelay(mongo_database["things"], sink)
+    version = await things.save("a", {"total": 0}, expected_version=0)
+
+    async def keep_saving() -> None:
+        nonlocal version
+        for n in range(1, 31):
+            version = await things.save(
+                "a", {"total": n}, expected_version=version, events=[event(n, n + 1)]
+            )
+
+    async def keep_relaying() -> None:
+        for _ in range(60):
+            await relay.publish_pending()
+            await asyncio.sleep(0)
+
+    await asyncio.gather(keep_saving(), keep_relaying())
+    await relay.publish_pending()
     document = await mongo_database["things"].find_one({"_id": "a"})
     assert document is not None
-    assert document["version"] == 2
-    assert document["outbox_pending"] == 1
+    assert document["version"] == 31
+    assert document["state"] == {"total": 30}
+    assert document["outbox_pending"] == 0
+    assert len(sink.sent) == len(set(sink.sent)) == 30
 
 
 async def test_inbox_runs_work_once_per_event(mongo_database: AsyncDatabase[Any]) -> None:

@@ -15,6 +15,12 @@ SCHEMA_DIR = Path(__file__).resolve().parents[3] / "contracts" / "schemas"
 
 def load_all() -> EventRegistry:
     """Import every contract module so the registry is complete."""
-    from trellis_shared.contracts import skeleton  # noqa: F401
+    from trellis_shared.contracts import (  # noqa: F401
+        bidding,
+        mentorship,
+        postings,
+        profiles,
+        skeleton,
+    )
 
     return REGISTRY

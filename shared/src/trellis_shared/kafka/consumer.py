@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Protocol, cast
@@ -185,13 +185,17 @@ async def _dead_letter(
 
 def subscribe_events(
     broker: KafkaBroker,
-    topic: str,
+    topics: str | Sequence[str],
     handler: EventHandler,
     *,
     group_id: str,
     retry: RetryPolicy = RetryPolicy(),
 ) -> None:
-    """Register `handler` for `topic` in consumer group `group_id` with the rules above."""
+    """Register `handler` for `topics` in consumer group `group_id` with the rules above.
+
+    All topics share one consumer, so a service joins its group once instead of
+    once per topic (each join would trigger a rebalance of the others).
+    """
     sink = BrokerDeadLetterSink(broker)
 
     async def on_message(message: KafkaMessage) -> None:
@@ -206,8 +210,9 @@ def subscribe_events(
         )
         await process_record(record, handler, consumer=group_id, dead_letters=sink, retry=retry)
 
+    names = [topics] if isinstance(topics, str) else list(topics)
     broker.subscriber(
-        topic,
+        *names,
         group_id=group_id,
         # Commit after processing; on an exception (dead-letter topic down) seek
         # back so the record is read again rather than skipped.

@@ -20,6 +20,7 @@ from trellis_shared.errors import StaleVersion
 from trellis_shared.events.envelope import Envelope, EventPayload
 from trellis_shared.events.registry import EventRegistry
 from trellis_shared.mongo.outbox import outbox_entry
+from trellis_shared.mongo.write_locks import PROCESS_WRITE_LOCKS, document_key
 
 # Sequence numbers order an aggregate's events: version * this + index in the save.
 EVENTS_PER_SAVE_LIMIT = 1000
@@ -76,10 +77,11 @@ class AggregateStore:
             raise ValueError(f"at most {EVENTS_PER_SAVE_LIMIT - 1} events per save")
         new_version = expected_version + 1
         entries = self._outbox_entries(aggregate_id, new_version, events)
-        if expected_version == 0:
-            await self._insert(aggregate_id, state, entries)
-        else:
-            await self._update(aggregate_id, state, expected_version, entries)
+        async with PROCESS_WRITE_LOCKS.hold(document_key(self._collection, aggregate_id)):
+            if expected_version == 0:
+                await self._insert(aggregate_id, state, entries)
+            else:
+                await self._update(aggregate_id, state, expected_version, entries)
         if self._on_saved is not None and entries:
             self._on_saved()
         return new_version

@@ -20,6 +20,8 @@ from typing import Any
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
+from trellis_shared.mongo.write_locks import PROCESS_WRITE_LOCKS, document_key
+
 PROCESSING = "processing"
 DONE = "done"
 
@@ -45,6 +47,10 @@ class Inbox:
 
     async def claim(self, event_id: str) -> bool:
         """True when the caller should process the event now; False when already done."""
+        async with PROCESS_WRITE_LOCKS.hold(document_key(self._collection, self._key(event_id))):
+            return await self._claim(event_id)
+
+    async def _claim(self, event_id: str) -> bool:
         now = datetime.now(UTC)
         try:
             await self._collection.insert_one(
@@ -61,7 +67,7 @@ class Inbox:
             pass
         existing = await self._collection.find_one({"_id": self._key(event_id)})
         if existing is None:  # released between our insert and read: try once more
-            return await self.claim(event_id)
+            return await self._claim(event_id)
         if existing["status"] == DONE:
             return False
         if existing["claimed_at"] > now - self._lease:
@@ -79,13 +85,15 @@ class Inbox:
         return True
 
     async def complete(self, event_id: str) -> None:
-        await self._collection.update_one(
-            {"_id": self._key(event_id)},
-            {"$set": {"status": DONE, "done_at": datetime.now(UTC)}},
-        )
+        async with PROCESS_WRITE_LOCKS.hold(document_key(self._collection, self._key(event_id))):
+            await self._collection.update_one(
+                {"_id": self._key(event_id)},
+                {"$set": {"status": DONE, "done_at": datetime.now(UTC)}},
+            )
 
     async def release(self, event_id: str) -> None:
-        await self._collection.delete_one({"_id": self._key(event_id), "status": PROCESSING})
+        async with PROCESS_WRITE_LOCKS.hold(document_key(self._collection, self._key(event_id))):
+            await self._collection.delete_one({"_id": self._key(event_id), "status": PROCESSING})
 
     async def handle_once(self, event_id: str, work: Callable[[], Awaitable[None]]) -> bool:
         """Run `work` unless this event was handled; True when it ran."""

@@ -25,6 +25,7 @@ from opentelemetry import trace
 from pymongo.asynchronous.collection import AsyncCollection
 
 from trellis_shared.events.envelope import Envelope, kafka_headers
+from trellis_shared.mongo.write_locks import PROCESS_WRITE_LOCKS, document_key
 from trellis_shared.telemetry import context_from_headers, current_traceparent
 
 log = logging.getLogger(__name__)
@@ -176,9 +177,10 @@ class OutboxRelay:
         }
         if prune:
             update["$unset"] = {f"outbox.{stale_id}": "" for stale_id in prune}
-        await self._collection.update_one(
-            {"_id": document_id, f"outbox.{event_id}.status": PENDING}, update
-        )
+        async with PROCESS_WRITE_LOCKS.hold(document_key(self._collection, document_id)):
+            await self._collection.update_one(
+                {"_id": document_id, f"outbox.{event_id}.status": PENDING}, update
+            )
 
     async def run(
         self, stop: asyncio.Event, on_error: Callable[[Exception], Awaitable[None]] | None = None

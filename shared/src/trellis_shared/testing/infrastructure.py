@@ -156,6 +156,33 @@ async def kafka_topic(infrastructure: Infrastructure) -> AsyncIterator[TopicFact
         await delete_topics(infrastructure.kafka_bootstrap, created)
 
 
+NamespaceFactory = Callable[..., Awaitable[str]]
+
+
+@pytest.fixture
+async def kafka_namespace(infrastructure: Infrastructure) -> AsyncIterator[NamespaceFactory]:
+    """Create several topics under one prefix of this test's own (for TRELLIS_TOPIC_PREFIX).
+
+    `prefix = await kafka_namespace("a.v1", "b.v1")` creates `<prefix>a.v1`,
+    `<prefix>b.v1` and their `.dlt` topics; all are deleted afterwards.
+    """
+    created: list[str] = []
+
+    async def make(*bases: str, partitions: int = 1) -> str:
+        prefix = f"test.{unique_suffix()}."
+        specs = []
+        for base in bases:
+            specs.append(TopicSpec(name=prefix + base, partitions=partitions))
+            specs.append(TopicSpec(name=dead_letter_topic(prefix + base), partitions=1))
+        await ensure_topics(infrastructure.kafka_bootstrap, specs)
+        created.extend(spec.name for spec in specs)
+        return prefix
+
+    yield make
+    if created:
+        await delete_topics(infrastructure.kafka_bootstrap, created)
+
+
 @pytest.fixture
 def consumer_group() -> str:
     return f"test-group-{unique_suffix()}"

@@ -1,0 +1,14 @@
+"""Profiles settings from TRELLIS_* environment variables (see the service README)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from trellis_shared.settings import TrellisSettings
+
+
+class ProfilesSettings(TrellisSettings):
+    profiles_addr: str = Field(default="0.0.0.0:50051", description="gRPC listen address")
+    profiles_database: str = Field(default="trellis_profiles", description="own database")
+    profiles_consumer_group: str = Field(default="trellis-profiles")
+    profiles_demo_size: int = Field(default=300, ge=0, description="people in the demo org")
