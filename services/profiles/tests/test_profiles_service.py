@@ -449,3 +449,41 @@ async def test_search_chain_reports_taxonomy_and_ledger(service: RunningProfiles
     )
     assert not too_much.fits
     assert too_much.limit_pct == 20
+
+
+async def test_import_through_the_service_reports_rejections_and_is_idempotent(
+    service: RunningProfiles,
+) -> None:
+    from pathlib import Path
+
+    from profiles_harness import CODEC
+
+    from trellis_profiles.adapters.taxonomy_files import load_default_taxonomy
+    from trellis_profiles.entrypoints.import_client import import_via_service
+
+    text = (Path(__file__).parent / "fixtures" / "org_sample.csv").read_text()
+    address = f"127.0.0.1:{service.app.grpc.port}"
+    taxonomy = load_default_taxonomy()
+    seen: list[tuple[int, int]] = []
+    first = await import_via_service(
+        address, CODEC, taxonomy, text, "csv", lambda done, total: seen.append((done, total))
+    )
+    assert (first.rows, first.created_or_changed, first.unchanged) == (8, 3, 0)
+    assert [(r.line, r.employee_id) for r in first.rejected] == [
+        (5, "e1"),
+        (6, "e2"),
+        (7, "e3"),
+        (8, "x1"),
+        (9, "x2"),
+    ]
+    assert seen[-1] == (3, 3)
+    again = await import_via_service(address, CODEC, taxonomy, text, "csv")
+    assert (again.created_or_changed, again.unchanged) == (0, 3)
+    chain = await service.org_chart.GetReportingChain(
+        pb.GetReportingChainRequest(employee_id="e1"), metadata=HR
+    )
+    assert list(chain.manager_ids) == ["m1", "ceo"]
+    # An employee may not import.
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await service.profiles.ImportProfiles(pb.ImportProfilesRequest(), metadata=as_("e1"))
+    assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED

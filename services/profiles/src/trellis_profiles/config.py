@@ -9,6 +9,9 @@ from trellis_shared.settings import TrellisSettings
 
 class ProfilesSettings(TrellisSettings):
     profiles_addr: str = Field(default="0.0.0.0:50051", description="gRPC listen address")
+    profiles_client_addr: str = Field(
+        default="localhost:50051", description="where tools (import) reach the service"
+    )
     profiles_database: str = Field(default="trellis_profiles", description="own database")
     profiles_consumer_group: str = Field(default="trellis-profiles")
     profiles_demo_size: int = Field(default=300, ge=0, description="people in the demo org")

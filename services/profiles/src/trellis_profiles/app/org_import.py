@@ -194,6 +194,7 @@ Progress = Callable[[int, int], None]
 
 async def apply_rows(
     profiles: Profiles,
+    caller: Principal,
     rows: Iterable[ImportRow],
     report: ImportReport,
     progress: Progress | None = None,
@@ -201,7 +202,7 @@ async def apply_rows(
     rows = list(rows)
     for done, row in enumerate(rows, start=1):
         try:
-            changed = await profiles.import_one(IMPORTER, row.employee_id, row.org, row.skills)
+            changed = await profiles.import_one(caller, row.employee_id, row.org, row.skills)
         except TrellisError as error:
             report.rejected.append(
                 Rejection(row.line, row.employee_id, str(error) + _details(error))
@@ -225,7 +226,8 @@ def _details(error: TrellisError) -> str:
 async def import_organisation(
     profiles: Profiles, taxonomy: Taxonomy, text: str, fmt: str, progress: Progress | None = None
 ) -> ImportReport:
+    """In-process import (tests and tools that own the database)."""
     records = read_records(text, fmt)
     rows, rejected = check_rows(records, taxonomy)
     report = ImportReport(rows=len(records), rejected=rejected)
-    return await apply_rows(profiles, rows, report, progress)
+    return await apply_rows(profiles, IMPORTER, rows, report, progress)

@@ -10,13 +10,17 @@ import sys
 import time
 from pathlib import Path
 
+import grpc
+
 from trellis_profiles.adapters.taxonomy_files import load_default_taxonomy
-from trellis_profiles.app.org_import import ImportReport, import_organisation
+from trellis_profiles.app.org_import import ImportReport
 from trellis_profiles.app.synthetic_org import generate_organisation
-from trellis_profiles.bootstrap import build_app, build_core
+from trellis_profiles.bootstrap import build_app
 from trellis_profiles.config import ProfilesSettings
+from trellis_profiles.entrypoints.import_client import import_via_service
 from trellis_shared.errors import DependencyUnreachable
 from trellis_shared.grpc.server import stop_on_signals
+from trellis_shared.grpc.tokens import TokenCodec
 from trellis_shared.logging import configure_logging
 from trellis_shared.startup import check_kafka, check_mongodb, exit_unreachable
 from trellis_shared.telemetry import configure_telemetry
@@ -72,15 +76,24 @@ class ProgressBar:
 
 
 async def import_file(settings: ProfilesSettings, text: str, fmt: str) -> ImportReport:
-    mongo, _broker, relay, repository, profiles, taxonomy = build_core(settings)
+    address = settings.profiles_client_addr
     try:
-        await check_mongodb(mongo, settings.mongodb_uri, settings.dependency_timeout_s)
-        await repository.ensure_indexes()
-        await relay.ensure_indexes()
-        # Snapshots wait in each profile's outbox; the running service publishes them.
-        return await import_organisation(profiles, taxonomy, text, fmt, ProgressBar("import"))
-    finally:
-        await mongo.close()
+        return await import_via_service(
+            address,
+            TokenCodec(settings.auth_secret),
+            load_default_taxonomy(),
+            text,
+            fmt,
+            ProgressBar("import"),
+        )
+    except grpc.aio.AioRpcError as error:
+        if error.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED):
+            raise SystemExit(
+                f"[trellis] import: the profiles service does not answer at {address} "
+                "(TRELLIS_PROFILES_CLIENT_ADDR); start it with `trellis-profiles serve` "
+                "or `make run`"
+            ) from None
+        raise
 
 
 def print_report(report: ImportReport, seconds: float) -> None:

@@ -10,6 +10,7 @@ from pydantic import TypeAdapter
 
 from trellis.profiles.v1 import profiles_pb2 as pb
 from trellis.profiles.v1 import profiles_pb2_grpc as rpc
+from trellis_profiles.app.org_import import ImportReport, ImportRow, Rejection, apply_rows
 from trellis_profiles.app.ports import SearchCriteria
 from trellis_profiles.app.use_cases import Profiles
 from trellis_profiles.domain import access
@@ -35,6 +36,7 @@ from trellis_shared.grpc.tokens import current_principal
 
 Context = aio.ServicerContext[Any, Any]
 MAX_TEXTS = 200
+MAX_IMPORT_BATCH = 500
 DEFAULT_PAGE_SIZE = 20
 
 SERVICE_NAMES = [
@@ -183,6 +185,56 @@ class ProfileServicer(rpc.ProfileServiceServicer):
             profiles=[profile_message(p, 0) for p in page.profiles],
             next_page_token=page.next_page_token,
         )
+
+    async def ImportProfiles(
+        self,
+        request: pb.ImportProfilesRequest,
+        context: Context,
+    ) -> pb.ImportProfilesReply:
+        caller = current_principal()
+        access.may_edit_org_data(caller)
+        if len(request.people) > MAX_IMPORT_BATCH:
+            raise InvalidArgument(
+                "batch too large",
+                [FieldViolation("people", f"at most {MAX_IMPORT_BATCH} people per call")],
+            )
+        rows, report = [], ImportReport(rows=len(request.people))
+        for person in request.people:
+            try:
+                rows.append(imported_row(person))
+            except InvalidArgument as error:
+                report.rejected.append(Rejection(person.line, person.employee_id, describe(error)))
+        await apply_rows(self._profiles, caller, rows, report)
+        return pb.ImportProfilesReply(
+            created_or_changed=report.created_or_changed,
+            unchanged=report.unchanged,
+            rejected=[
+                pb.ImportRejection(line=r.line, employee_id=r.employee_id, reason=r.reason)
+                for r in report.rejected
+            ],
+        )
+
+
+def imported_row(person: pb.ImportedPerson) -> ImportRow:
+    employee_id = require_text(person.employee_id, "employee_id")
+    fields = as_dict(person.org)
+    if not person.org.level:
+        fields.pop("level", None)
+    org = parse(OrgData, fields, "org")
+    levels = {}
+    for index, skill in enumerate(person.skills):
+        if not 1 <= skill.level <= 5:
+            raise InvalidArgument(
+                "bad level",
+                [FieldViolation(f"skills.{index}.level", "proficiency must be between 1 and 5")],
+            )
+        levels[skill.skill_id] = skill.level
+    return ImportRow(person.line, employee_id, org, levels)
+
+
+def describe(error: InvalidArgument) -> str:
+    details = "; ".join(f"{v.field}: {v.description}" for v in error.violations)
+    return f"{error}: {details}" if details else str(error)
 
 
 class OrgChartServicer(rpc.OrgChartServiceServicer):

@@ -389,3 +389,41 @@ class CheckCommitmentReply(_message.Message):
     busiest_day: str
     reason: str
     def __init__(self, fits: _Optional[bool] = ..., peak_committed_pct: _Optional[int] = ..., limit_pct: _Optional[int] = ..., busiest_day: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class ImportedPerson(_message.Message):
+    __slots__ = ("line", "employee_id", "org", "skills")
+    LINE_FIELD_NUMBER: _ClassVar[int]
+    EMPLOYEE_ID_FIELD_NUMBER: _ClassVar[int]
+    ORG_FIELD_NUMBER: _ClassVar[int]
+    SKILLS_FIELD_NUMBER: _ClassVar[int]
+    line: int
+    employee_id: str
+    org: OrgData
+    skills: _containers.RepeatedCompositeFieldContainer[SkillLevel]
+    def __init__(self, line: _Optional[int] = ..., employee_id: _Optional[str] = ..., org: _Optional[_Union[OrgData, _Mapping]] = ..., skills: _Optional[_Iterable[_Union[SkillLevel, _Mapping]]] = ...) -> None: ...
+
+class ImportProfilesRequest(_message.Message):
+    __slots__ = ("people",)
+    PEOPLE_FIELD_NUMBER: _ClassVar[int]
+    people: _containers.RepeatedCompositeFieldContainer[ImportedPerson]
+    def __init__(self, people: _Optional[_Iterable[_Union[ImportedPerson, _Mapping]]] = ...) -> None: ...
+
+class ImportRejection(_message.Message):
+    __slots__ = ("line", "employee_id", "reason")
+    LINE_FIELD_NUMBER: _ClassVar[int]
+    EMPLOYEE_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    line: int
+    employee_id: str
+    reason: str
+    def __init__(self, line: _Optional[int] = ..., employee_id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class ImportProfilesReply(_message.Message):
+    __slots__ = ("created_or_changed", "unchanged", "rejected")
+    CREATED_OR_CHANGED_FIELD_NUMBER: _ClassVar[int]
+    UNCHANGED_FIELD_NUMBER: _ClassVar[int]
+    REJECTED_FIELD_NUMBER: _ClassVar[int]
+    created_or_changed: int
+    unchanged: int
+    rejected: _containers.RepeatedCompositeFieldContainer[ImportRejection]
+    def __init__(self, created_or_changed: _Optional[int] = ..., unchanged: _Optional[int] = ..., rejected: _Optional[_Iterable[_Union[ImportRejection, _Mapping]]] = ...) -> None: ...

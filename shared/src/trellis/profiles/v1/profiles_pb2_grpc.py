@@ -74,6 +74,11 @@ class ProfileServiceStub:
                 request_serializer=trellis_dot_profiles_dot_v1_dot_profiles__pb2.SearchProfilesRequest.SerializeToString,
                 response_deserializer=trellis_dot_profiles_dot_v1_dot_profiles__pb2.SearchProfilesReply.FromString,
                 _registered_method=True)
+        self.ImportProfiles = channel.unary_unary(
+                '/trellis.profiles.v1.ProfileService/ImportProfiles',
+                request_serializer=trellis_dot_profiles_dot_v1_dot_profiles__pb2.ImportProfilesRequest.SerializeToString,
+                response_deserializer=trellis_dot_profiles_dot_v1_dot_profiles__pb2.ImportProfilesReply.FromString,
+                _registered_method=True)
 
 
 class ProfileServiceServicer:
@@ -130,6 +135,15 @@ class ProfileServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ImportProfiles(self, request, context):
+        """Bulk create/update of people with their org data and skills (hr_admin,
+        service). Idempotent: an unchanged person writes nothing. Bad rows are
+        rejected with their line and reason; the others are applied.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ProfileServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -172,6 +186,11 @@ def add_ProfileServiceServicer_to_server(servicer, server):
                     servicer.SearchProfiles,
                     request_deserializer=trellis_dot_profiles_dot_v1_dot_profiles__pb2.SearchProfilesRequest.FromString,
                     response_serializer=trellis_dot_profiles_dot_v1_dot_profiles__pb2.SearchProfilesReply.SerializeToString,
+            ),
+            'ImportProfiles': grpc.unary_unary_rpc_method_handler(
+                    servicer.ImportProfiles,
+                    request_deserializer=trellis_dot_profiles_dot_v1_dot_profiles__pb2.ImportProfilesRequest.FromString,
+                    response_serializer=trellis_dot_profiles_dot_v1_dot_profiles__pb2.ImportProfilesReply.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -390,6 +409,33 @@ class ProfileService:
             '/trellis.profiles.v1.ProfileService/SearchProfiles',
             trellis_dot_profiles_dot_v1_dot_profiles__pb2.SearchProfilesRequest.SerializeToString,
             trellis_dot_profiles_dot_v1_dot_profiles__pb2.SearchProfilesReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ImportProfiles(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/trellis.profiles.v1.ProfileService/ImportProfiles',
+            trellis_dot_profiles_dot_v1_dot_profiles__pb2.ImportProfilesRequest.SerializeToString,
+            trellis_dot_profiles_dot_v1_dot_profiles__pb2.ImportProfilesReply.FromString,
             options,
             channel_credentials,
             insecure,

@@ -50,6 +50,11 @@ class ProfileServiceStub:
     SetAspirations: _grpc.UnaryUnaryMultiCallable[_profiles_pb2.SetAspirationsRequest, _profiles_pb2.ProfileReply]
     SetPreferences: _grpc.UnaryUnaryMultiCallable[_profiles_pb2.SetPreferencesRequest, _profiles_pb2.ProfileReply]
     SearchProfiles: _grpc.UnaryUnaryMultiCallable[_profiles_pb2.SearchProfilesRequest, _profiles_pb2.SearchProfilesReply]
+    ImportProfiles: _grpc.UnaryUnaryMultiCallable[_profiles_pb2.ImportProfilesRequest, _profiles_pb2.ImportProfilesReply]
+    """Bulk create/update of people with their org data and skills (hr_admin,
+    service). Idempotent: an unchanged person writes nothing. Bad rows are
+    rejected with their line and reason; the others are applied.
+    """
 
 @_typing.type_check_only
 class ProfileServiceAsyncStub(ProfileServiceStub):
@@ -65,6 +70,11 @@ class ProfileServiceAsyncStub(ProfileServiceStub):
     SetAspirations: _aio.UnaryUnaryMultiCallable[_profiles_pb2.SetAspirationsRequest, _profiles_pb2.ProfileReply]  # type: ignore[assignment]
     SetPreferences: _aio.UnaryUnaryMultiCallable[_profiles_pb2.SetPreferencesRequest, _profiles_pb2.ProfileReply]  # type: ignore[assignment]
     SearchProfiles: _aio.UnaryUnaryMultiCallable[_profiles_pb2.SearchProfilesRequest, _profiles_pb2.SearchProfilesReply]  # type: ignore[assignment]
+    ImportProfiles: _aio.UnaryUnaryMultiCallable[_profiles_pb2.ImportProfilesRequest, _profiles_pb2.ImportProfilesReply]  # type: ignore[assignment]
+    """Bulk create/update of people with their org data and skills (hr_admin,
+    service). Idempotent: an unchanged person writes nothing. Bad rows are
+    rejected with their line and reason; the others are applied.
+    """
 
 class ProfileServiceServicer(metaclass=_abc_1.ABCMeta):
     @_abc_1.abstractmethod
@@ -125,6 +135,17 @@ class ProfileServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _profiles_pb2.SearchProfilesRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_profiles_pb2.SearchProfilesReply, _abc.Awaitable[_profiles_pb2.SearchProfilesReply]]: ...
+
+    @_abc_1.abstractmethod
+    def ImportProfiles(
+        self,
+        request: _profiles_pb2.ImportProfilesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_profiles_pb2.ImportProfilesReply, _abc.Awaitable[_profiles_pb2.ImportProfilesReply]]:
+        """Bulk create/update of people with their org data and skills (hr_admin,
+        service). Idempotent: an unchanged person writes nothing. Bad rows are
+        rejected with their line and reason; the others are applied.
+        """
 
 def add_ProfileServiceServicer_to_server(servicer: ProfileServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
 

@@ -1,0 +1,119 @@
+"""Use cases and the import, through the in-memory repository."""
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from profiles_fakes import FakeProfiles
+
+from trellis_profiles.adapters.taxonomy_files import load_default_taxonomy
+from trellis_profiles.app.org_import import check_rows, import_organisation, read_records
+from trellis_profiles.app.synthetic_org import generate_organisation
+from trellis_profiles.app.use_cases import Profiles
+from trellis_profiles.app.work_events import handle_work_event
+from trellis_profiles.domain.profile import OrgData
+from trellis_shared.contracts.mentorship import MentorshipActivated, MentorshipCompleted
+from trellis_shared.contracts.profiles import ProfileSnapshot
+from trellis_shared.errors import InvalidArgument
+from trellis_shared.grpc.tokens import Principal
+
+pytestmark = pytest.mark.unit
+TAXONOMY = load_default_taxonomy()
+HR = Principal("hr", frozenset({"hr_admin"}))
+
+CSV = (Path(__file__).parent / "fixtures" / "org_sample.csv").read_text()
+
+
+def test_rows_are_checked_and_every_rejection_is_reported() -> None:
+    rows, rejected = check_rows(read_records(CSV, "csv"), TAXONOMY)
+    assert [r.employee_id for r in rows] == ["ceo", "m1", "e1"]  # managers first
+    reasons = {(r.line, r.employee_id): r.reason for r in rejected}
+    assert reasons[(5, "e1")] == "duplicate of line 4"
+    assert "email" in reasons[(6, "e2")]
+    assert "unknown skill 'basket weaving'" in reasons[(7, "e3")]
+    assert "reporting cycle" in reasons[(8, "x1")]
+    assert "reporting cycle" in reasons[(9, "x2")]
+    assert rows[2].skills == {"kubernetes": 2}
+    assert rows[1].skills == {"python": 4, "sql": 5}
+
+
+async def test_import_is_idempotent() -> None:
+    profiles = Profiles(FakeProfiles(), TAXONOMY)
+    first = await import_organisation(profiles, TAXONOMY, CSV, "csv")
+    assert (first.rows, first.created_or_changed, first.unchanged) == (8, 3, 0)
+    assert len(first.rejected) == 5
+    again = await import_organisation(profiles, TAXONOMY, CSV, "csv")
+    assert (again.created_or_changed, again.unchanged) == (0, 3)
+
+
+async def test_synthetic_organisation_imports_cleanly() -> None:
+    people = generate_organisation(400, TAXONOMY, seed=3)
+    assert len({p["employee_id"] for p in people}) == 400
+    managers = {p["manager_id"] for p in people if p["manager_id"]}
+    assert managers <= {p["employee_id"] for p in people}
+    assert sum(p["ladder"] == "manager" for p in people) < 150
+    fake = FakeProfiles()
+    report = await import_organisation(
+        Profiles(fake, TAXONOMY), TAXONOMY, json.dumps({"people": people}), "json"
+    )
+    assert report.rejected == []
+    assert report.created_or_changed == 400
+    engineers = [p for p in people if p["department"] == "Engineering"]
+    categories = {
+        TAXONOMY.get(s["skill"]).category  # type: ignore[union-attr]
+        for p in engineers
+        for s in p["skills"]
+    }
+    assert "Software Engineering" in categories or "Cloud & Infrastructure" in categories
+
+
+def test_generation_is_deterministic_per_seed() -> None:
+    assert generate_organisation(50, TAXONOMY, 1) == generate_organisation(50, TAXONOMY, 1)
+    assert generate_organisation(50, TAXONOMY, 1) != generate_organisation(50, TAXONOMY, 2)
+
+
+async def test_every_change_raises_a_snapshot_with_the_new_version() -> None:
+    fake = FakeProfiles()
+    profiles = Profiles(fake, TAXONOMY)
+    await profiles.upsert_org(HR, "e1", OrgData(name="Ed", email="ed@example.com"))
+    await profiles.update_skills(Principal("e1", frozenset({"employee"})), "e1", {"python": 3}, [])
+    await profiles.update_skills(
+        Principal("e1", frozenset({"employee"})), "e1", {"python": 3}, []
+    )  # no change: no write, no event
+    versions = [e.version for e in fake.events if isinstance(e, ProfileSnapshot)]
+    assert versions == [1, 2]
+
+
+async def test_mentorship_events_reach_both_profiles_once() -> None:
+    fake = FakeProfiles()
+    profiles = Profiles(fake, TAXONOMY)
+    for who in ("mentor", "mentee"):
+        await profiles.upsert_org(HR, who, OrgData(name=who, email=f"{who}@example.com"))
+    started = MentorshipActivated(
+        match_id="m1",
+        mentor_id="mentor",
+        mentee_id="mentee",
+        starts_on=date(2027, 1, 1),
+        ends_on=date(2027, 6, 30),
+    )
+    for _ in range(2):
+        await handle_work_event(profiles, "ev-1", started)
+    finished = MentorshipCompleted(
+        match_id="m1", mentor_id="mentor", mentee_id="mentee", completed_on=date(2027, 4, 30)
+    )
+    await handle_work_event(profiles, "ev-2", finished)
+    mentor = fake.rows["mentor"]
+    assert mentor.version == 3
+    assert [(h.reference, h.status) for h in mentor.profile.history] == [("m1", "completed")]
+    assert mentor.profile.commitments[0].ends_on == date(2027, 4, 30)
+    assert fake.rows["mentee"].profile.commitments == ()
+
+
+async def test_unknown_skills_in_a_search_are_named() -> None:
+    profiles = Profiles(FakeProfiles(), TAXONOMY)
+    from trellis_profiles.app.ports import SearchCriteria
+
+    with pytest.raises(InvalidArgument) as caught:
+        await profiles.search(HR, SearchCriteria(min_levels={"python": 3, "nope": 2}), 10, "")
+    assert [v.description for v in caught.value.violations] == ["unknown skill id 'nope'"]
