@@ -30,6 +30,24 @@ start() {  # name, then the command
 
 start skeleton-writer "$PY" -m trellis_skeleton.entrypoints.cli writer
 start skeleton-reader "$PY" -m trellis_skeleton.entrypoints.cli reader
+start profiles "$PY" -m trellis_profiles.entrypoints.cli serve
+
+wait_healthy() {  # name, address
+  if ! "$PY" -m trellis_shared.grpc.wait_healthy "$2" 60 >/dev/null; then
+    say "run: $1 did not become healthy on $2; last lines of its log:"
+    tail -n 30 "$LOG_DIR/$1.log"
+    exit 1
+  fi
+  say "run: $1 is serving on $2"
+}
+wait_healthy profiles localhost:50051
+
+say "run: loading the demo organisation into profiles (idempotent; TRELLIS_PROFILES_DEMO_SIZE people)"
+if ! "$PY" -m trellis_profiles.entrypoints.cli demo-org; then
+  say "run: demo import failed; last lines of the profiles log:"
+  tail -n 30 "$LOG_DIR/profiles.log"
+  exit 1
+fi
 
 say "run: loading demo data (a tally, counted through Kafka into the reader)"
 if ! "$PY" -m trellis_skeleton.entrypoints.cli demo; then
@@ -40,7 +58,9 @@ fi
 
 cat <<INFO
 [trellis] run: Trellis is running
-  skeleton gRPC   localhost:50050  (health + reflection; e.g. grpcurl -plaintext localhost:50050 list)
+  profiles gRPC   localhost:50051  (ProfileService, OrgChartService, TaxonomyService, LedgerService;
+                                    health + reflection: grpcurl -plaintext localhost:50051 list)
+  skeleton gRPC   localhost:50050  (health + reflection)
   Kafka           ${TRELLIS_KAFKA_BOOTSTRAP:-localhost:9092}
   database        ${TRELLIS_MONGODB_URI:-mongodb://localhost:27017}
   logs            $LOG_DIR/*.log  (JSON lines with trace ids)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from faststream.kafka import KafkaBroker
 
 
@@ -19,7 +21,8 @@ def make_broker(bootstrap: str, *, client_id: str) -> KafkaBroker:
         # Topics come from the checked-in manifest; a typo must fail loudly,
         # not create a stray topic.
         allow_auto_create_topics=False,
-        # Our own JSON logs already report each message; FastStream's access
-        # log would double them.
-        log_level=10,
+        # Through the standard logging tree, so FastStream's lines come out as
+        # our JSON lines too; its per-message access log stays at DEBUG.
+        logger=logging.getLogger("faststream"),
+        log_level=logging.DEBUG,
     )

@@ -40,7 +40,7 @@ class AggregateStore:
         *,
         source: str,
         registry: EventRegistry,
-        on_saved: Callable[[], None] | None = None,
+        on_saved: Callable[[str], None] | None = None,
         topic_prefix: str = "",
     ) -> None:
         self._collection = collection
@@ -83,7 +83,7 @@ class AggregateStore:
             else:
                 await self._update(aggregate_id, state, expected_version, entries)
         if self._on_saved is not None and entries:
-            self._on_saved()
+            self._on_saved(aggregate_id)
         return new_version
 
     def _outbox_entries(

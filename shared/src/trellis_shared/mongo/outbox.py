@@ -76,25 +76,44 @@ class OutboxRelay:
         publisher: EventPublisher,
         *,
         poll_interval_s: float = 0.2,
+        sweep_interval_s: float = 30.0,
         batch_size: int = 100,
-        keep_sent_for: timedelta = timedelta(hours=1),
+        keep_sent_for: timedelta = timedelta(0),
     ) -> None:
         self._collection = collection
         self._publisher = publisher
         self._poll_interval_s = poll_interval_s
+        self._sweep_interval_s = sweep_interval_s
+        # Aggregates this process saved with new events: published by id, which
+        # every MongoDB-wire server answers from its _id index. The periodic
+        # sweep finds the rest (writes of other processes, events left by a
+        # crash) — a full scan on FerretDB, hence not on every pass.
+        self._dirty: set[Any] = set()
         self._batch_size = batch_size
         self._keep_sent_for = keep_sent_for
         self._wake = asyncio.Event()
 
-    def nudge(self) -> None:
-        """Ask for a pass now instead of at the next poll (called after a save)."""
+    def nudge(self, aggregate_id: Any = None) -> None:
+        """Ask for a pass now (called after a save, with the saved aggregate's id)."""
+        if aggregate_id is not None:
+            self._dirty.add(aggregate_id)
         self._wake.set()
+
+    async def publish_dirty(self) -> int:
+        """Publish the pending events of the aggregates saved here since the last pass."""
+        sent = 0
+        while self._dirty:
+            aggregate_id = self._dirty.pop()
+            document = await self._collection.find_one({"_id": aggregate_id}, {"outbox": 1})
+            if document is not None:
+                sent += await self._publish_document(document)
+        return sent
 
     async def ensure_indexes(self) -> None:
         await self._collection.create_index("outbox_pending")
 
     async def publish_pending(self) -> int:
-        """One pass: publish every pending entry it finds; return how many were sent."""
+        """A sweep: publish every pending entry in the collection; return how many were sent."""
         sent = 0
         cursor = self._collection.find(
             {"outbox_pending": {"$gt": 0}}, {"outbox": 1}, limit=self._batch_size
@@ -186,9 +205,14 @@ class OutboxRelay:
         self, stop: asyncio.Event, on_error: Callable[[Exception], Awaitable[None]] | None = None
     ) -> None:
         """Publish until `stop` is set; errors are logged and the loop goes on."""
+        loop = asyncio.get_running_loop()
+        next_sweep = loop.time()  # sweep once at start: events a crash left behind
         while not stop.is_set():
             try:
-                await self.publish_pending()
+                if loop.time() >= next_sweep:
+                    await self.publish_pending()
+                    next_sweep = loop.time() + self._sweep_interval_s
+                await self.publish_dirty()
             except Exception as exc:
                 log.exception("outbox relay pass failed")
                 if on_error is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from typing import Any
 
@@ -35,8 +36,10 @@ class MongoProfileRepository:
         return _stored(document) if document else None
 
     async def get_many(self, employee_ids: Sequence[str]) -> dict[str, Stored]:
-        cursor = self._collection.find({"_id": {"$in": list(employee_ids)}}, STATE_FIELDS)
-        return {doc["_id"]: _stored(doc) async for doc in cursor}
+        # One lookup per id, concurrently: FerretDB answers `_id` equality from
+        # its index but scans the whole collection for `$in`.
+        found = await asyncio.gather(*(self.get(i) for i in dict.fromkeys(employee_ids)))
+        return {stored.profile.employee_id: stored for stored in found if stored is not None}
 
     async def save(
         self, profile: Profile, *, expected_version: int, events: Sequence[EventPayload]

@@ -198,22 +198,24 @@ async def apply_rows(
     rows: Iterable[ImportRow],
     report: ImportReport,
     progress: Progress | None = None,
+    batch_size: int = 250,
 ) -> ImportReport:
     rows = list(rows)
-    for done, row in enumerate(rows, start=1):
-        try:
-            changed = await profiles.import_one(caller, row.employee_id, row.org, row.skills)
-        except TrellisError as error:
-            report.rejected.append(
-                Rejection(row.line, row.employee_id, str(error) + _details(error))
-            )
-        else:
-            if changed:
+    for start in range(0, len(rows), batch_size):
+        batch = rows[start : start + batch_size]
+        outcomes = await profiles.import_batch(
+            caller, [(row.employee_id, row.org, row.skills) for row in batch]
+        )
+        for row, outcome in zip(batch, outcomes, strict=True):
+            if isinstance(outcome, TrellisError):
+                reason = str(outcome) + _details(outcome)
+                report.rejected.append(Rejection(row.line, row.employee_id, reason))
+            elif outcome:
                 report.created_or_changed += 1
             else:
                 report.unchanged += 1
         if progress is not None:
-            progress(done, len(rows))
+            progress(start + len(batch), len(rows))
     report.rejected.sort(key=lambda r: r.line)
     return report
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -31,7 +31,13 @@ from trellis_profiles.domain.skills import (
 )
 from trellis_profiles.domain.taxonomy import Taxonomy
 from trellis_shared.contracts.profiles import SkillEndorsed
-from trellis_shared.errors import FieldViolation, InvalidArgument, NotFound, StaleVersion
+from trellis_shared.errors import (
+    FieldViolation,
+    InvalidArgument,
+    NotFound,
+    StaleVersion,
+    TrellisError,
+)
 from trellis_shared.events import EventPayload
 from trellis_shared.grpc.tokens import Principal
 
@@ -42,6 +48,7 @@ MAX_BATCH = 200
 STALE_RETRIES = 5
 
 Clock = Callable[[], datetime]
+ManagerLookup = Callable[[str], Awaitable[str | None]]
 
 
 def utc_now() -> datetime:
@@ -119,13 +126,16 @@ class Profiles:
         ]
         return Page(profiles, rows[-1].profile.employee_id if more and rows else "")
 
-    async def reporting_chain(self, employee_id: str) -> list[str]:
+    async def reporting_chain(
+        self, employee_id: str, manager_of: ManagerLookup | None = None
+    ) -> list[str]:
         """Managers of `employee_id`, nearest first, up to the top."""
+        lookup = manager_of or self._repo.manager_of
         chain: list[str] = []
-        current = await self._repo.manager_of(employee_id)
+        current = await lookup(employee_id)
         while current and current not in chain and len(chain) < MAX_CHAIN_DEPTH:
             chain.append(current)
-            current = await self._repo.manager_of(current)
+            current = await lookup(current)
         return chain
 
     async def direct_reports(self, viewer: Principal, manager_id: str) -> list[Profile]:
@@ -189,22 +199,55 @@ class Profiles:
     async def import_one(
         self, viewer: Principal, employee_id: str, org: OrgData, levels: Mapping[str, int]
     ) -> bool:
-        """Create or update one imported person (org data and skills) in one write.
+        """Create or update one imported person; False when nothing changed."""
+        (outcome,) = await self.import_batch(viewer, [(employee_id, org, levels)])
+        if isinstance(outcome, TrellisError):
+            raise outcome
+        return outcome
 
-        Returns False when nothing changed, so a repeated import writes nothing.
+    async def import_batch(
+        self, viewer: Principal, people: Sequence[tuple[str, OrgData, Mapping[str, int]]]
+    ) -> list[bool | TrellisError]:
+        """Create or update imported people (org data and skills), one write each.
+
+        Per person: True when written, False when nothing changed (a repeated
+        import writes nothing), or the error that refused them. Profiles are read
+        in one query and manager lookups are remembered across the batch, so a
+        person costs about one write.
         """
         access.may_edit_org_data(viewer)
-        self._require_known_skills(levels, "skills")
-        manager_cycle_is_refused(
-            employee_id, org.manager_id, await self.reporting_chain_of_manager(org.manager_id)
-        )
-        stored = await self._repo.get(employee_id)
-        before = stored.profile if stored else Profile(employee_id=employee_id, org=org)
-        profile = set_own_skills(before.model_copy(update={"org": org}), levels, (), self._clock())
-        if stored is not None and profile == stored.profile:
-            return False
-        await self._write(profile, stored.version if stored else 0)
-        return True
+        existing = await self._repo.get_many([employee_id for employee_id, _, _ in people])
+        known: dict[str, str | None] = {}
+
+        async def manager_of(employee_id: str) -> str | None:
+            if employee_id not in known:
+                known[employee_id] = await self._repo.manager_of(employee_id)
+            return known[employee_id]
+
+        outcomes: list[bool | TrellisError] = []
+        for employee_id, org, levels in people:
+            try:
+                self._require_known_skills(levels, "skills")
+                chain = (
+                    await self.reporting_chain(org.manager_id, manager_of)
+                    if (org.manager_id)
+                    else []
+                )
+                manager_cycle_is_refused(employee_id, org.manager_id, chain)
+                stored = existing.get(employee_id)
+                before = stored.profile if stored else Profile(employee_id=employee_id, org=org)
+                profile = set_own_skills(
+                    before.model_copy(update={"org": org}), levels, (), self._clock()
+                )
+                if stored is not None and profile == stored.profile:
+                    outcomes.append(False)
+                else:
+                    await self._write(profile, stored.version if stored else 0)
+                    outcomes.append(True)
+                known[employee_id] = org.manager_id  # later rows see this batch's changes
+            except TrellisError as error:
+                outcomes.append(error)
+        return outcomes
 
     async def reporting_chain_of_manager(self, manager_id: str) -> list[str]:
         return await self.reporting_chain(manager_id) if manager_id else []
