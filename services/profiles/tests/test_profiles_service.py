@@ -380,6 +380,7 @@ async def test_search_chain_reports_taxonomy_and_ledger(service: RunningProfiles
         metadata=as_("boss"),
     )
     assert [p.employee_id for p in found.profiles] == ["alice"]
+    assert found.profiles[0].version == 2  # created, then skills set
     second = await service.profiles.SearchProfiles(
         pb.SearchProfilesRequest(
             skills=[

@@ -57,7 +57,7 @@ def utc_now() -> datetime:
 
 @dataclass(frozen=True)
 class Page:
-    profiles: list[Profile]
+    profiles: list[tuple[Profile, int]]  # as the viewer may see it, with its version
     next_page_token: str
 
 
@@ -116,11 +116,15 @@ class Profiles:
         more = len(rows) > page_size
         rows = rows[:page_size]
         profiles = [
-            access.as_seen_by(
-                access.Access.FULL
-                if viewer.roles & {"hr_admin", "service"} or viewer.subject == r.profile.employee_id
-                else access.Access.LIMITED,
-                r.profile,
+            (
+                access.as_seen_by(
+                    access.Access.FULL
+                    if viewer.roles & {"hr_admin", "service"}
+                    or viewer.subject == r.profile.employee_id
+                    else access.Access.LIMITED,
+                    r.profile,
+                ),
+                r.version,
             )
             for r in rows
         ]
@@ -138,10 +142,13 @@ class Profiles:
             current = await lookup(current)
         return chain
 
-    async def direct_reports(self, viewer: Principal, manager_id: str) -> list[Profile]:
+    async def direct_reports(self, viewer: Principal, manager_id: str) -> list[tuple[Profile, int]]:
         reports = await self._repo.direct_reports(manager_id)
         return [
-            access.as_seen_by(self._report_access(viewer, r.profile, manager_id), r.profile)
+            (
+                access.as_seen_by(self._report_access(viewer, r.profile, manager_id), r.profile),
+                r.version,
+            )
             for r in reports
             if self._report_access(viewer, r.profile, manager_id) is not access.Access.NONE
         ]

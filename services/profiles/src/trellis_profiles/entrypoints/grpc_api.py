@@ -182,7 +182,7 @@ class ProfileServicer(rpc.ProfileServiceServicer):
             request.page_token,
         )
         return pb.SearchProfilesReply(
-            profiles=[profile_message(p, 0) for p in page.profiles],
+            profiles=[profile_message(p, v) for p, v in page.profiles],
             next_page_token=page.next_page_token,
         )
 
@@ -256,7 +256,7 @@ class OrgChartServicer(rpc.OrgChartServiceServicer):
     ) -> pb.ListDirectReportsReply:
         manager_id = require_text(request.manager_id, "manager_id")
         reports = await self._profiles.direct_reports(current_principal(), manager_id)
-        return pb.ListDirectReportsReply(profiles=[profile_message(p, 0) for p in reports])
+        return pb.ListDirectReportsReply(profiles=[profile_message(p, v) for p, v in reports])
 
 
 def _org_reader() -> Any:
