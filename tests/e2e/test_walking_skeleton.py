@@ -14,7 +14,7 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from trellis_shared.kafka.topics import dead_letter_topic
 from trellis_shared.telemetry import configure_telemetry
 from trellis_shared.testing.infrastructure import Infrastructure, TopicFactory, unique_suffix
 from trellis_shared.testing.kafka_reader import read_topic
+from trellis_shared.testing.waiting import eventually
 from trellis_skeleton.bootstrap import build_writer
 from trellis_skeleton.config import SkeletonSettings
 
@@ -49,17 +50,6 @@ class Skeleton:
     spans: InMemorySpanExporter
     reader_log: Path
     topic: str
-
-
-async def eventually(check: Callable[[], Any], *, timeout_s: float = 30) -> Any:
-    deadline = asyncio.get_running_loop().time() + timeout_s
-    while True:
-        result = await check()
-        if result:
-            return result
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"condition not met within {timeout_s}s")
-        await asyncio.sleep(0.2)
 
 
 def reader_env(settings: SkeletonSettings) -> dict[str, str]:

@@ -5,7 +5,7 @@ from datetime import date
 
 import grpc
 import pytest
-from profiles_harness import HR, TOPICS, RunningProfiles, as_, eventually, running_profiles
+from profiles_harness import HR, TOPICS, RunningProfiles, as_, running_profiles
 
 from trellis.profiles.v1 import profiles_pb2 as pb
 from trellis_shared.contracts.bidding import AWARD_TOPIC, AssignmentAwarded
@@ -17,6 +17,7 @@ from trellis_shared.grpc.status import field_violations_from_trailers
 from trellis_shared.kafka.topics import dead_letter_topic
 from trellis_shared.testing.infrastructure import Infrastructure, NamespaceFactory
 from trellis_shared.testing.kafka_reader import read_topic
+from trellis_shared.testing.waiting import eventually
 
 pytestmark = pytest.mark.integration
 

@@ -19,10 +19,10 @@ from trellis_profiles.bootstrap import build_app
 from trellis_profiles.config import ProfilesSettings
 from trellis_profiles.entrypoints.import_client import import_via_service
 from trellis_shared.errors import DependencyUnreachable
-from trellis_shared.grpc.server import stop_on_signals
 from trellis_shared.grpc.tokens import TokenCodec
 from trellis_shared.logging import configure_logging
-from trellis_shared.startup import check_kafka, check_mongodb, exit_unreachable
+from trellis_shared.service_runtime import run_service
+from trellis_shared.startup import exit_unreachable
 from trellis_shared.telemetry import configure_telemetry
 
 log = logging.getLogger("trellis_profiles")
@@ -30,24 +30,16 @@ log = logging.getLogger("trellis_profiles")
 
 async def serve(settings: ProfilesSettings) -> None:
     app = build_app(settings)
-    await check_mongodb(app.mongo, settings.mongodb_uri, settings.dependency_timeout_s)
-    await check_kafka(settings.kafka_bootstrap, settings.dependency_timeout_s)
-    await app.relay.ensure_indexes()
-    await app.repository.ensure_indexes()
-    await app.broker.start()
-    await app.grpc.start()
-    stop = asyncio.Event()
-    stop_on_signals(stop)
-    log.info(
-        "profiles ready",
-        extra={"grpc_port": app.grpc.port, "skills_in_taxonomy": len(app.taxonomy)},
+    await run_service(
+        settings,
+        name="profiles",
+        mongo=app.mongo,
+        broker=app.broker,
+        grpc=app.grpc,
+        relay=app.relay,
+        prepare=app.repository.ensure_indexes,
+        ready_details={"skills_in_taxonomy": len(app.taxonomy)},
     )
-    try:
-        await app.relay.run(stop)
-    finally:
-        await app.grpc.stop()
-        await app.broker.stop()
-        await app.mongo.close()
 
 
 class ProgressBar:

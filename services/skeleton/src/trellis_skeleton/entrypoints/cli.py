@@ -13,6 +13,7 @@ from trellis_shared.errors import DependencyUnreachable
 from trellis_shared.grpc.server import stop_on_signals
 from trellis_shared.grpc.tokens import Principal, TokenCodec
 from trellis_shared.logging import configure_logging
+from trellis_shared.service_runtime import run_service
 from trellis_shared.startup import check_kafka, check_mongodb, exit_unreachable
 from trellis_shared.telemetry import configure_telemetry
 from trellis_skeleton.bootstrap import build_reader, build_writer
@@ -23,20 +24,14 @@ log = logging.getLogger("trellis_skeleton")
 
 async def run_writer(settings: SkeletonSettings) -> None:
     writer = build_writer(settings)
-    await check_mongodb(writer.mongo, settings.mongodb_uri, settings.dependency_timeout_s)
-    await check_kafka(settings.kafka_bootstrap, settings.dependency_timeout_s)
-    await writer.relay.ensure_indexes()
-    await writer.broker.start()
-    await writer.grpc.start()
-    stop = asyncio.Event()
-    stop_on_signals(stop)
-    log.info("skeleton writer ready", extra={"grpc_port": writer.grpc.port})
-    try:
-        await writer.relay.run(stop)
-    finally:
-        await writer.grpc.stop()
-        await writer.broker.stop()
-        await writer.mongo.close()
+    await run_service(
+        settings,
+        name="skeleton writer",
+        mongo=writer.mongo,
+        broker=writer.broker,
+        grpc=writer.grpc,
+        relay=writer.relay,
+    )
 
 
 async def run_reader(settings: SkeletonSettings) -> None:

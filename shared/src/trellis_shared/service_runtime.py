@@ -1,0 +1,53 @@
+"""Run a service process: check dependencies, start, serve until SIGTERM, stop in order.
+
+Every service that owns a database, a broker, a gRPC server and an outbox relay
+runs the same way; this is that one way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from faststream.kafka import KafkaBroker
+from pymongo import AsyncMongoClient
+
+from trellis_shared.grpc.server import GrpcServer, stop_on_signals
+from trellis_shared.mongo.outbox import OutboxRelay
+from trellis_shared.settings import TrellisSettings
+from trellis_shared.startup import check_kafka, check_mongodb
+
+log = logging.getLogger(__name__)
+
+
+async def run_service(
+    settings: TrellisSettings,
+    *,
+    name: str,
+    mongo: AsyncMongoClient[Any],
+    broker: KafkaBroker,
+    grpc: GrpcServer,
+    relay: OutboxRelay,
+    prepare: Callable[[], Awaitable[None]] | None = None,
+    ready_details: dict[str, Any] | None = None,
+) -> None:
+    """Raises DependencyUnreachable (within the timeout) when Kafka or the database is down."""
+    await check_mongodb(mongo, settings.mongodb_uri, settings.dependency_timeout_s)
+    await check_kafka(settings.kafka_bootstrap, settings.dependency_timeout_s)
+    await relay.ensure_indexes()
+    if prepare is not None:
+        await prepare()
+    await broker.start()
+    await grpc.start()
+    stop = asyncio.Event()
+    stop_on_signals(stop)
+    log.info(f"{name} ready", extra={"grpc_port": grpc.port, **(ready_details or {})})
+    try:
+        await relay.run(stop)
+    finally:
+        # Stop taking calls first, then stop consuming, then close the database.
+        await grpc.stop()
+        await broker.stop()
+        await mongo.close()
