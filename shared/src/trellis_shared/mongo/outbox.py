@@ -89,6 +89,9 @@ class OutboxRelay:
         # sweep finds the rest (writes of other processes, events left by a
         # crash) — a full scan on FerretDB, hence not on every pass.
         self._dirty: set[Any] = set()
+        # Set while `run` stops, so a long pass ends between two events instead of
+        # finishing a whole sweep first (what is left is published next start).
+        self._stopping: asyncio.Event | None = None
         self._batch_size = batch_size
         self._keep_sent_for = keep_sent_for
         self._wake = asyncio.Event()
@@ -102,7 +105,7 @@ class OutboxRelay:
     async def publish_dirty(self) -> int:
         """Publish the pending events of the aggregates saved here since the last pass."""
         sent = 0
-        while self._dirty:
+        while self._dirty and not self._stop_requested():
             aggregate_id = self._dirty.pop()
             document = await self._collection.find_one({"_id": aggregate_id}, {"outbox": 1})
             if document is not None:
@@ -119,8 +122,13 @@ class OutboxRelay:
             {"outbox_pending": {"$gt": 0}}, {"outbox": 1}, limit=self._batch_size
         )
         async for document in cursor:
+            if self._stop_requested():
+                break
             sent += await self._publish_document(document)
         return sent
+
+    def _stop_requested(self) -> bool:
+        return self._stopping is not None and self._stopping.is_set()
 
     async def _publish_document(self, document: dict[str, Any]) -> int:
         entries = sorted(
@@ -205,6 +213,7 @@ class OutboxRelay:
         self, stop: asyncio.Event, on_error: Callable[[Exception], Awaitable[None]] | None = None
     ) -> None:
         """Publish until `stop` is set; errors are logged and the loop goes on."""
+        self._stopping = stop
         loop = asyncio.get_running_loop()
         next_sweep = loop.time()  # sweep once at start: events a crash left behind
         while not stop.is_set():
