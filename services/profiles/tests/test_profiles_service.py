@@ -489,3 +489,27 @@ async def test_import_through_the_service_reports_rejections_and_is_idempotent(
     with pytest.raises(grpc.aio.AioRpcError) as refused:
         await service.profiles.ImportProfiles(pb.ImportProfilesRequest(), metadata=as_("e1"))
     assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
+
+
+async def test_health_and_reflection_answer_without_a_token(service: RunningProfiles) -> None:
+    from grpc_health.v1 import health_pb2, health_pb2_grpc
+    from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+
+    from trellis_profiles.entrypoints.grpc_api import SERVICE_NAMES
+
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{service.app.grpc.port}") as channel:
+        health = await health_pb2_grpc.HealthStub(channel).Check(
+            health_pb2.HealthCheckRequest(service="trellis.profiles.v1.ProfileService")
+        )
+        assert health.status == health_pb2.HealthCheckResponse.SERVING
+
+        async def ask() -> AsyncIterator[reflection_pb2.ServerReflectionRequest]:
+            yield reflection_pb2.ServerReflectionRequest(list_services="")
+
+        listed: list[str] = []
+        async for reply in reflection_pb2_grpc.ServerReflectionStub(channel).ServerReflectionInfo(
+            ask()
+        ):
+            listed = [s.name for s in reply.list_services_response.service]
+    assert set(SERVICE_NAMES) <= set(listed)
+    assert len(SERVICE_NAMES) == 4
