@@ -408,6 +408,11 @@ async def test_search_chain_reports_taxonomy_and_ledger(service: RunningProfiles
         pb.GetReportingChainRequest(employee_id="alice"), metadata=as_("bob")
     )
     assert list(chain.manager_ids) == ["mgr", "boss"]
+    with pytest.raises(grpc.aio.AioRpcError) as unknown:
+        await service.org_chart.GetReportingChain(
+            pb.GetReportingChainRequest(employee_id="nobody"), metadata=as_("bob")
+        )
+    assert unknown.value.code() == grpc.StatusCode.NOT_FOUND
     reports = await service.org_chart.ListDirectReports(
         pb.ListDirectReportsRequest(manager_id="mgr"), metadata=as_("mgr", "manager")
     )

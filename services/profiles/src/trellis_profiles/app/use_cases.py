@@ -73,7 +73,9 @@ class Profiles:
 
     async def get(self, viewer: Principal, employee_id: str) -> tuple[Profile, int]:
         stored = await self._require(employee_id)
-        chain = await self.reporting_chain(employee_id)
+        # The chain costs a lookup per manager: walk it only when it can matter.
+        needs_chain = not access.reads_everything(viewer, employee_id)
+        chain = await self.reporting_chain(employee_id) if needs_chain else []
         seen = access.read_access(viewer, stored.profile, chain)
         if seen is access.Access.NONE:
             # Same answer as for a missing profile: ids must not be probeable.
@@ -255,6 +257,12 @@ class Profiles:
             except TrellisError as error:
                 outcomes.append(error)
         return outcomes
+
+    async def known_reporting_chain(self, employee_id: str) -> list[str]:
+        """The chain of an employee this service knows; NotFound otherwise."""
+        if await self._repo.manager_of(employee_id) is None:
+            raise NotFound(f"profile {employee_id!r} not found")
+        return await self.reporting_chain(employee_id)
 
     async def reporting_chain_of_manager(self, manager_id: str) -> list[str]:
         return await self.reporting_chain(manager_id) if manager_id else []

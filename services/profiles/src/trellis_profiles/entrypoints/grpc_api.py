@@ -246,9 +246,9 @@ class OrgChartServicer(rpc.OrgChartServiceServicer):
     ) -> pb.GetReportingChainReply:
         current_principal()
         employee_id = require_text(request.employee_id, "employee_id")
-        await self._profiles.get(_org_reader(), employee_id)  # NOT_FOUND for unknown ids
+        # The org chart is public inside the company; unknown ids are NOT_FOUND.
         return pb.GetReportingChainReply(
-            manager_ids=await self._profiles.reporting_chain(employee_id)
+            manager_ids=await self._profiles.known_reporting_chain(employee_id)
         )
 
     async def ListDirectReports(
@@ -257,13 +257,6 @@ class OrgChartServicer(rpc.OrgChartServiceServicer):
         manager_id = require_text(request.manager_id, "manager_id")
         reports = await self._profiles.direct_reports(current_principal(), manager_id)
         return pb.ListDirectReportsReply(profiles=[profile_message(p, v) for p, v in reports])
-
-
-def _org_reader() -> Any:
-    from trellis_shared.grpc.tokens import Principal
-
-    # The org chart itself is public inside the company; only existence is checked.
-    return Principal("org-chart", frozenset({"service"}))
 
 
 class TaxonomyServicer(rpc.TaxonomyServiceServicer):
