@@ -1,0 +1,1 @@
+"""Trellis mentorship service: mentor offers, mentee requests, cycles and the matching engine."""

@@ -1,0 +1,1 @@
+"""Trellis postings service: opportunities, applications, interest interviews, recommendations."""
