@@ -24,14 +24,9 @@ from trellis_profiles.domain.profile import (
     Visibility,
 )
 from trellis_profiles.domain.taxonomy import Taxonomy
-from trellis_profiles.entrypoints.messages import (
-    as_dict,
-    parse,
-    profile_message,
-    require_text,
-    skill_message,
-)
+from trellis_profiles.entrypoints.messages import profile_message, skill_message
 from trellis_shared.errors import FieldViolation, InvalidArgument
+from trellis_shared.grpc.messages import as_dict, parse, require_text
 from trellis_shared.grpc.tokens import current_principal
 
 Context = aio.ServicerContext[Any, Any]
