@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any
 
 from faststream.kafka import KafkaBroker
@@ -32,6 +32,7 @@ async def run_service(
     relay: OutboxRelay,
     prepare: Callable[[], Awaitable[None]] | None = None,
     ready_details: dict[str, Any] | None = None,
+    background: Sequence[Callable[[asyncio.Event], Coroutine[Any, Any, None]]] = (),
 ) -> None:
     """Raises DependencyUnreachable (within the timeout) when Kafka or the database is down."""
     await check_mongodb(mongo, settings.mongodb_uri, settings.dependency_timeout_s)
@@ -44,9 +45,13 @@ async def run_service(
     stop = asyncio.Event()
     stop_on_signals(stop)
     log.info(f"{name} ready", extra={"grpc_port": grpc.port, **(ready_details or {})})
+    # Periodic work beside the relay (sweeps); each returns once `stop` is set.
+    tasks = [asyncio.create_task(work(stop)) for work in background]
     try:
         await relay.run(stop)
     finally:
+        stop.set()
+        await asyncio.gather(*tasks, return_exceptions=True)
         # Stop taking calls first, then stop consuming, then close the database.
         await grpc.stop()
         await broker.stop()

@@ -237,29 +237,31 @@ class WorkCompleted(EventPayload):
     skills_demonstrated: list[SkillLevel] = []
 
 
-for _payload in (
-    OpportunityPublished,
-    OpportunityUpdated,
-    OpportunityClosed,
-    OpportunityFilled,
-    SecondmentStarted,
-    SecondmentEnded,
-    WorkCompleted,
-):
-    REGISTRY.register(_payload, topic=OPPORTUNITY_TOPIC)
-for _payload in (
-    ApplicationSubmitted,
-    ApplicationStatusChanged,
-    ApplicationDisclosed,
-    ApplicationAccepted,
-    ReleaseRequested,
-    ReleaseApproved,
-):
-    REGISTRY.register(_payload, topic=APPLICATION_TOPIC)
-for _payload in (
-    InterestInterviewRequested,
-    InterestInterviewScheduled,
-    InterestInterviewDeclined,
-    InterestInterviewCompleted,
-):
-    REGISTRY.register(_payload, topic=INTERVIEW_TOPIC)
+_TOPICS: dict[str, tuple[type[EventPayload], ...]] = {
+    OPPORTUNITY_TOPIC: (
+        OpportunityPublished,
+        OpportunityUpdated,
+        OpportunityClosed,
+        OpportunityFilled,
+        SecondmentStarted,
+        SecondmentEnded,
+        WorkCompleted,
+    ),
+    APPLICATION_TOPIC: (
+        ApplicationSubmitted,
+        ApplicationStatusChanged,
+        ApplicationDisclosed,
+        ApplicationAccepted,
+        ReleaseRequested,
+        ReleaseApproved,
+    ),
+    INTERVIEW_TOPIC: (
+        InterestInterviewRequested,
+        InterestInterviewScheduled,
+        InterestInterviewDeclined,
+        InterestInterviewCompleted,
+    ),
+}
+for _topic, _payloads in _TOPICS.items():
+    for _payload in _payloads:
+        REGISTRY.register(_payload, topic=_topic)

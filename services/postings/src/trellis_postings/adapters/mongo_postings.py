@@ -1,0 +1,160 @@
+"""Postings in MongoDB: one aggregate document per opportunity (state + outbox),
+and the people read model in its own collection."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from pymongo import ASCENDING
+from pymongo.asynchronous.collection import AsyncCollection
+
+from trellis_postings.app.ports import SearchCriteria, Stored
+from trellis_postings.domain.opportunity import Opportunity
+from trellis_shared.contracts.profiles import ProfileSnapshot
+from trellis_shared.events import EventPayload
+from trellis_shared.mongo.aggregate_store import AggregateStore
+from trellis_shared.mongo.write_locks import PROCESS_WRITE_LOCKS, document_key
+
+STATE_FIELDS = {"version": 1, "state": 1}
+
+
+def _stored(document: dict[str, Any]) -> Stored:
+    return Stored(Opportunity.model_validate(document["state"]), int(document["version"]))
+
+
+def search_filter(criteria: SearchCriteria, after_id: str) -> dict[str, Any]:
+    clauses: list[dict[str, Any]] = [{"state.status": {"$in": sorted(criteria.statuses)}}]
+    if criteria.kinds:
+        clauses.append({"state.kind": {"$in": sorted(k.value for k in criteria.kinds)}})
+    if criteria.skills:
+        clauses.append({"state.skill_ids": {"$in": sorted(criteria.skills)}})
+    if criteria.department:
+        clauses.append({"state.details.department": criteria.department})
+    if criteria.location:
+        place: dict[str, Any] = {"state.details.location": criteria.location}
+        clauses.append(
+            {"$or": [place, {"state.details.remote": True}]} if criteria.include_remote else place
+        )
+    if criteria.max_share_pct < 100:
+        clauses.append({"state.details.share_pct": {"$lte": criteria.max_share_pct}})
+    if criteria.starts_after:
+        clauses.append({"state.details.starts_on": {"$gte": criteria.starts_after.isoformat()}})
+    if criteria.ends_before:
+        clauses.append({"state.details.ends_on": {"$lte": criteria.ends_before.isoformat()}})
+    for word in criteria.words:
+        pattern = {"$regex": re.escape(word), "$options": "i"}
+        clauses.append(
+            {"$or": [{"state.details.title": pattern}, {"state.details.description": pattern}]}
+        )
+    if criteria.hiring_manager_id:
+        clauses.append({"state.details.hiring_manager_id": criteria.hiring_manager_id})
+    if after_id:
+        clauses.append({"_id": {"$gt": after_id}})
+    return {"$and": clauses}
+
+
+class MongoOpportunities:
+    def __init__(self, store: AggregateStore) -> None:
+        self._store = store
+        self._collection: AsyncCollection[dict[str, Any]] = store.collection
+
+    async def ensure_indexes(self) -> None:
+        for field in (
+            "state.status",
+            "state.applicant_ids",
+            "state.release_approvers",
+            "state.open_interview_requesters",
+            "state.interview_requester_ids",
+        ):
+            await self._collection.create_index([(field, ASCENDING)])
+
+    async def get(self, opportunity_id: str) -> Stored | None:
+        document = await self._collection.find_one({"_id": opportunity_id}, STATE_FIELDS)
+        return _stored(document) if document else None
+
+    async def save(
+        self, opportunity: Opportunity, *, expected_version: int, events: list[EventPayload]
+    ) -> int:
+        return await self._store.save(
+            opportunity.opportunity_id,
+            opportunity.model_dump(mode="json"),
+            expected_version=expected_version,
+            events=events,
+        )
+
+    async def _find(self, query: dict[str, Any], limit: int = 0) -> list[Stored]:
+        cursor = self._collection.find(query, STATE_FIELDS).sort("_id", ASCENDING)
+        if limit:
+            cursor = cursor.limit(limit)
+        return [_stored(document) async for document in cursor]
+
+    async def search(self, criteria: SearchCriteria, after_id: str, limit: int) -> list[Stored]:
+        return await self._find(search_filter(criteria, after_id), limit)
+
+    async def applied_by(self, employee_id: str) -> list[Stored]:
+        return await self._find({"state.applicant_ids": employee_id})
+
+    async def releases_waiting_on(self, manager_id: str) -> list[Stored]:
+        return await self._find({"state.release_approvers": manager_id})
+
+    async def with_open_interview_from(self, employee_id: str) -> list[Stored]:
+        return await self._find({"state.open_interview_requesters": employee_id})
+
+    async def with_interview_from(self, employee_id: str) -> list[Stored]:
+        return await self._find({"state.interview_requester_ids": employee_id})
+
+    async def with_disclosures(self) -> list[Stored]:
+        return await self._find({"state.has_disclosures": True})
+
+    async def needing_attention(self, now: datetime) -> list[Stored]:
+        return await self._find(
+            {
+                "$or": [
+                    {"state.deadline_ts": {"$lte": now.timestamp()}},
+                    {"state.needs_sweep": True},
+                ]
+            }
+        )
+
+    async def all_open(self) -> list[Stored]:
+        return await self._find({"state.status": "open"})
+
+
+class MongoPeople:
+    """The read model's collection: the latest snapshot per person."""
+
+    def __init__(self, collection: AsyncCollection[dict[str, Any]]) -> None:
+        self._collection = collection
+
+    async def load_all(self) -> list[ProfileSnapshot]:
+        return [
+            ProfileSnapshot.model_validate(document["snapshot"])
+            async for document in self._collection.find({}, {"snapshot": 1})
+        ]
+
+    async def keep(self, snapshot: ProfileSnapshot) -> bool:
+        key = document_key(self._collection, snapshot.employee_id)
+        async with PROCESS_WRITE_LOCKS.hold(key):
+            result = await self._collection.update_one(
+                {"_id": snapshot.employee_id, "version": {"$lt": snapshot.version}},
+                {
+                    "$set": {
+                        "version": snapshot.version,
+                        "snapshot": snapshot.model_dump(mode="json"),
+                    }
+                },
+            )
+            if result.matched_count:
+                return True
+            if await self._collection.find_one({"_id": snapshot.employee_id}, {"_id": 1}):
+                return False  # a newer (or the same) version is already there
+            await self._collection.insert_one(
+                {
+                    "_id": snapshot.employee_id,
+                    "version": snapshot.version,
+                    "snapshot": snapshot.model_dump(mode="json"),
+                }
+            )
+            return True

@@ -1,0 +1,122 @@
+"""What the postings use cases need from the outside world, as protocols."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+
+from trellis_postings.domain.fit import CandidateFacts
+from trellis_postings.domain.opportunity import Kind, Opportunity
+from trellis_shared.contracts.profiles import ProfileSnapshot
+from trellis_shared.events import EventPayload
+
+
+@dataclass(frozen=True)
+class Stored:
+    opportunity: Opportunity
+    version: int
+
+
+@dataclass(frozen=True)
+class SearchCriteria:
+    kinds: frozenset[Kind] = frozenset()
+    skills: frozenset[str] = frozenset()  # postings requiring any of these
+    department: str = ""
+    location: str = ""  # also matches remote postings when include_remote
+    include_remote: bool = True
+    max_share_pct: int = 100
+    starts_after: date | None = None
+    ends_before: date | None = None
+    words: tuple[str, ...] = ()  # every word in the title or description
+    statuses: frozenset[str] = frozenset({"open"})
+    hiring_manager_id: str = ""
+
+
+class OpportunityRepository(Protocol):
+    async def get(self, opportunity_id: str) -> Stored | None: ...
+
+    async def save(
+        self, opportunity: Opportunity, *, expected_version: int, events: Sequence[EventPayload]
+    ) -> int:
+        """One version-checked write of state and events; StaleVersion on a lost race."""
+
+    async def search(self, criteria: SearchCriteria, after_id: str, limit: int) -> list[Stored]: ...
+
+    async def applied_by(self, employee_id: str) -> list[Stored]: ...
+
+    async def releases_waiting_on(self, manager_id: str) -> list[Stored]: ...
+
+    async def with_open_interview_from(self, employee_id: str) -> list[Stored]: ...
+
+    async def with_interview_from(self, employee_id: str) -> list[Stored]: ...
+
+    async def with_disclosures(self) -> list[Stored]: ...
+
+    async def needing_attention(self, now: datetime) -> list[Stored]:
+        """Postings a sweep may have to change: past deadline, releases, running work."""
+
+    async def all_open(self) -> list[Stored]: ...
+
+
+@dataclass(frozen=True)
+class Person:
+    """What postings keeps about a person from profile snapshots (its read model)."""
+
+    facts: CandidateFacts
+    name: str
+    title: str
+    manager_id: str
+    visibility: str  # everyone | managers | hidden
+    version: int
+
+
+@dataclass(frozen=True)
+class LedgerAnswer:
+    fits: bool
+    reason: str = ""
+
+
+class ProfileDirectory(Protocol):
+    """People as postings sees them: the local read model, profiles on a miss."""
+
+    async def person(self, employee_id: str) -> Person | None: ...
+
+    def people(self) -> Sequence[Person]: ...
+
+    async def reporting_chain(self, employee_id: str) -> list[str]:
+        """Managers above the employee, nearest first (authoritative: asks profiles)."""
+
+    def known_chain(self, employee_id: str) -> list[str]:
+        """The chain as the read model knows it now (no remote call)."""
+
+    async def check_commitment(
+        self, employee_id: str, kind: str, share_pct: int, starts_on: date, ends_on: date
+    ) -> LedgerAnswer: ...
+
+    async def unknown_skills(self, skill_ids: Sequence[str]) -> list[str]:
+        """The ids the skills taxonomy does not know."""
+
+
+class ProfilesRemote(Protocol):
+    """The profiles service over gRPC, as the service identity."""
+
+    async def snapshot(self, employee_id: str) -> ProfileSnapshot | None: ...
+
+    async def reporting_chain(self, employee_id: str) -> list[str]: ...
+
+    async def check_commitment(
+        self, employee_id: str, kind: str, share_pct: int, starts_on: date, ends_on: date
+    ) -> LedgerAnswer: ...
+
+    async def unknown_skills(self, skill_ids: Sequence[str]) -> list[str]: ...
+
+
+class PeopleStore(Protocol):
+    """Where the read model survives restarts (its own collection)."""
+
+    async def load_all(self) -> list[ProfileSnapshot]: ...
+
+    async def keep(self, snapshot: ProfileSnapshot) -> bool:
+        """Store it unless a newer version is there; True when stored."""

@@ -1,0 +1,113 @@
+"""The people postings knows, kept from profile snapshot events (a local read model).
+
+Recommendations and candidate search read it from memory, so no request makes a
+call to profiles; a person not in it yet is fetched from profiles once and kept.
+Who is in whose reporting chain for confidentiality is asked from profiles when
+someone applies (authoritative) and read from here when someone looks.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import date
+
+from trellis_postings.app.ports import LedgerAnswer, PeopleStore, Person, ProfilesRemote
+from trellis_postings.domain.fit import CandidateFacts
+from trellis_shared.contracts.profiles import ProfileSnapshot
+
+log = logging.getLogger(__name__)
+MAX_CHAIN_DEPTH = 64  # deeper than any real org; stops a corrupted loop
+
+
+def person_from(snapshot: ProfileSnapshot) -> Person:
+    aspirations = snapshot.aspirations
+    availability = snapshot.availability
+    mobility = snapshot.mobility
+    facts = CandidateFacts(
+        employee_id=snapshot.employee_id,
+        skills={s.skill_id: s.level for s in snapshot.skills},
+        skills_to_develop=frozenset(aspirations.skills_to_develop),
+        target_roles=tuple(aspirations.target_roles),
+        ladder=snapshot.ladder,
+        ladder_preference=aspirations.ladder_preference,
+        level=snapshot.level,
+        department=snapshot.department,
+        location=snapshot.location,
+        share_free_pct=availability.share_free_pct,
+        available_from=availability.available_from,
+        available_to=availability.available_to,
+        open_to_relocation=mobility.open_to_relocation,
+        open_to_secondment=mobility.open_to_secondment,
+        open_to_gigs=mobility.open_to_gigs,
+    )
+    return Person(
+        facts=facts,
+        name=snapshot.name,
+        title=snapshot.title,
+        manager_id=snapshot.manager_id,
+        visibility=snapshot.visibility,
+        version=snapshot.version,
+    )
+
+
+class PeopleReadModel:
+    def __init__(self, store: PeopleStore, remote: ProfilesRemote) -> None:
+        self._store = store
+        self._remote = remote
+        self._people: dict[str, Person] = {}
+
+    async def load(self) -> int:
+        for snapshot in await self._store.load_all():
+            self._remember(snapshot)
+        return len(self._people)
+
+    async def apply_snapshot(self, snapshot: ProfileSnapshot) -> None:
+        """Idempotent and order-safe: an older version never replaces a newer one."""
+        known = self._people.get(snapshot.employee_id)
+        if known is not None and known.version >= snapshot.version:
+            return
+        await self._store.keep(snapshot)
+        self._remember(snapshot)
+
+    def _remember(self, snapshot: ProfileSnapshot) -> None:
+        known = self._people.get(snapshot.employee_id)
+        if known is None or known.version < snapshot.version:
+            self._people[snapshot.employee_id] = person_from(snapshot)
+
+    async def person(self, employee_id: str) -> Person | None:
+        known = self._people.get(employee_id)
+        if known is not None:
+            return known
+        snapshot = await self._remote.snapshot(employee_id)
+        if snapshot is None:
+            return None
+        log.info("read model miss for %s: fetched from profiles", employee_id)
+        await self.apply_snapshot(snapshot)
+        return self._people.get(employee_id)
+
+    def people(self) -> Sequence[Person]:
+        return list(self._people.values())
+
+    async def reporting_chain(self, employee_id: str) -> list[str]:
+        return await self._remote.reporting_chain(employee_id)
+
+    def known_chain(self, employee_id: str) -> list[str]:
+        chain: list[str] = []
+        current = self._people.get(employee_id)
+        while current is not None and current.manager_id and len(chain) < MAX_CHAIN_DEPTH:
+            if current.manager_id in chain:
+                break
+            chain.append(current.manager_id)
+            current = self._people.get(current.manager_id)
+        return chain
+
+    async def check_commitment(
+        self, employee_id: str, kind: str, share_pct: int, starts_on: date, ends_on: date
+    ) -> LedgerAnswer:
+        return await self._remote.check_commitment(employee_id, kind, share_pct, starts_on, ends_on)
+
+    async def unknown_skills(self, skill_ids: Sequence[str]) -> list[str]:
+        if not skill_ids:
+            return []
+        return await self._remote.unknown_skills(skill_ids)

@@ -1,0 +1,150 @@
+"""Recommendations for an employee and ranked candidates for a posting.
+
+Open postings live in an in-memory index, updated on every save this process
+makes (the service is its database's single writer), and people come from the
+read model, so a recommendation reads no database and calls no service.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from trellis_postings.app.changes import Changes
+from trellis_postings.app.ports import Person, ProfileDirectory, Stored
+from trellis_postings.domain import access
+from trellis_postings.domain.fit import (
+    CandidateFacts,
+    MatchExplanation,
+    OpportunityFacts,
+    RequiredSkill,
+    explain_fit,
+)
+from trellis_postings.domain.opportunity import Kind, Opportunity, Status
+from trellis_postings.domain.recommender import OpportunityIndex, rank_candidates
+from trellis_postings.domain.scoring_config import ScoringConfig
+from trellis_shared.errors import NotFound, PermissionDenied
+from trellis_shared.grpc.tokens import Principal
+
+MAX_RESULTS = 100
+# Interest interviews are offered to the curious, not matched on skills, but
+# they are worth showing; everything open is recommendable.
+RECOMMENDABLE_STATUSES = frozenset({Status.OPEN})
+
+
+def opportunity_facts(opportunity: Opportunity) -> OpportunityFacts:
+    details = opportunity.details
+    return OpportunityFacts(
+        opportunity_id=opportunity.opportunity_id,
+        kind=opportunity.kind.value,
+        title=details.title,
+        department=details.department,
+        location=details.location,
+        remote=details.remote,
+        share_pct=details.share_pct,
+        starts_on=details.starts_on,
+        ends_on=details.ends_on,
+        ladder=details.ladder,
+        level_min=details.level_min,
+        level_max=details.level_max,
+        required_skills=tuple(
+            RequiredSkill(
+                skill_id=s.skill_id, min_level=s.min_level, weight=s.weight, must_have=s.must_have
+            )
+            for s in details.required_skills
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class Candidate:
+    person: Person
+    explanation: MatchExplanation
+
+
+def may_find(viewer: Principal, person: Person) -> bool:
+    """Profile visibility decides who turns up in a candidate search."""
+    if access.is_privileged(viewer):
+        return True
+    if person.visibility == "everyone":
+        return True
+    return person.visibility == "managers" and viewer.has_role("manager")
+
+
+class Recommendations:
+    def __init__(
+        self, changes: Changes, directory: ProfileDirectory, config: ScoringConfig
+    ) -> None:
+        self._changes = changes
+        self._directory = directory
+        self.config = config
+        self.index = OpportunityIndex()
+        self._open: dict[str, Stored] = {}
+
+    def track(self, stored: Stored) -> None:
+        """Keep the index equal to the open postings (called after every save)."""
+        opportunity = stored.opportunity
+        if opportunity.status in RECOMMENDABLE_STATUSES:
+            self.index.upsert(opportunity_facts(opportunity))
+            self._open[opportunity.opportunity_id] = stored
+        else:
+            self.index.remove(opportunity.opportunity_id)
+            self._open.pop(opportunity.opportunity_id, None)
+
+    async def load(self) -> int:
+        for stored in await self._changes.repository.all_open():
+            self.track(stored)
+        return len(self.index)
+
+    async def for_employee(
+        self,
+        viewer: Principal,
+        employee_id: str,
+        *,
+        limit: int,
+        kinds: frozenset[Kind] = frozenset(),
+    ) -> list[tuple[Stored, MatchExplanation]]:
+        if viewer.subject != employee_id and not access.is_privileged(viewer):
+            raise PermissionDenied("recommendations are for the employee themself")
+        person = await self._directory.person(employee_id)
+        if person is None:
+            raise NotFound(f"no profile for {employee_id} yet")
+        found = self.index.recommend(
+            person.facts,
+            self.config,
+            limit=max(1, min(limit or 20, MAX_RESULTS)),
+            kinds=frozenset(k.value for k in kinds) or None,
+        )
+        # Served from memory: the index and its postings change together.
+        return [(self._open[r.opportunity_id], r.explanation) for r in found]
+
+    async def candidates(
+        self, viewer: Principal, opportunity_id: str, limit: int
+    ) -> list[Candidate]:
+        stored = await self._changes.load(opportunity_id)
+        access.require_manager(viewer, stored.opportunity)
+        facts = opportunity_facts(stored.opportunity)
+        findable = {
+            p.facts.employee_id: p
+            for p in self._directory.people()
+            if may_find(viewer, p) and p.facts.employee_id != viewer.subject
+        }
+        ranked = rank_candidates(
+            facts,
+            (p.facts for p in findable.values()),
+            self.config,
+            max(1, min(limit or 20, MAX_RESULTS)),
+        )
+        return [
+            Candidate(findable[employee_id], explanation) for employee_id, explanation in ranked
+        ]
+
+    async def explain(self, opportunity: Opportunity, employee_id: str) -> MatchExplanation | None:
+        person = await self._directory.person(employee_id)
+        if person is None:
+            return None
+        return explain_fit(person.facts, opportunity_facts(opportunity), self.config)
+
+    def explain_known(
+        self, opportunity: Opportunity, candidate: CandidateFacts
+    ) -> MatchExplanation:
+        return explain_fit(candidate, opportunity_facts(opportunity), self.config)
