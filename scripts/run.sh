@@ -31,6 +31,7 @@ start() {  # name, then the command
 start skeleton-writer "$PY" -m trellis_skeleton.entrypoints.cli writer
 start skeleton-reader "$PY" -m trellis_skeleton.entrypoints.cli reader
 start profiles "$PY" -m trellis_profiles.entrypoints.cli serve
+start postings "$PY" -m trellis_postings.entrypoints.cli serve
 
 wait_healthy() {  # name, address
   if ! "$PY" -m trellis_shared.grpc.wait_healthy "$2" 60 >/dev/null; then
@@ -41,11 +42,19 @@ wait_healthy() {  # name, address
   say "run: $1 is serving on $2"
 }
 wait_healthy profiles localhost:50051
+wait_healthy postings localhost:50052
 
 say "run: loading the demo organisation into profiles (idempotent; TRELLIS_PROFILES_DEMO_SIZE people)"
 if ! "$PY" -m trellis_profiles.entrypoints.cli demo-org; then
   say "run: demo import failed; last lines of the profiles log:"
   tail -n 30 "$LOG_DIR/profiles.log"
+  exit 1
+fi
+
+say "run: posting demo opportunities of every kind (idempotent)"
+if ! "$PY" -m trellis_postings.entrypoints.cli demo; then
+  say "run: demo postings failed; last lines of the postings log:"
+  tail -n 30 "$LOG_DIR/postings.log"
   exit 1
 fi
 
@@ -60,6 +69,8 @@ cat <<INFO
 [trellis] run: Trellis is running
   profiles gRPC   localhost:50051  (ProfileService, OrgChartService, TaxonomyService, LedgerService;
                                     health + reflection: grpcurl -plaintext localhost:50051 list)
+  postings gRPC   localhost:50052  (OpportunityService, ApplicationService, InterviewService,
+                                    RecommendationService; health + reflection)
   skeleton gRPC   localhost:50050  (health + reflection)
   Kafka           ${TRELLIS_KAFKA_BOOTSTRAP:-localhost:9092}
   database        ${TRELLIS_MONGODB_URI:-mongodb://localhost:27017}

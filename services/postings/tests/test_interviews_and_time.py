@@ -38,7 +38,8 @@ def test_interest_interview_request_schedule_complete() -> None:
     with pytest.raises(InvalidArgument):
         interviewing.schedule(posting, "e1", slot + timedelta(minutes=5), NOW)
     events = interviewing.schedule(posting, "e1", slot, NOW)
-    assert isinstance(events[0], InterestInterviewScheduled) and events[0].slot == slot
+    assert isinstance(events[0], InterestInterviewScheduled)
+    assert events[0].slot == slot
     interviewing.request(posting, "e2", "", NOW)
     with pytest.raises(FailedPrecondition, match="already taken"):
         interviewing.schedule(posting, "e2", slot, NOW)

@@ -121,13 +121,15 @@ def test_confidential_application_is_disclosed_at_the_offer_and_audited() -> Non
     application, events = _submit(posting, confidential=True)
     submitted = events[0]
     assert isinstance(submitted, ApplicationSubmitted)
-    assert submitted.confidential and submitted.hidden_from == CHAIN
+    assert submitted.confidential
+    assert submitted.hidden_from == CHAIN
     events = _move(posting, application, AppStatus.SHORTLISTED)
     assert not any(isinstance(e, ApplicationDisclosed) for e in events)
     assert posting.disclosures == []
     events = _move(posting, application, AppStatus.OFFERED)
     disclosed = [e for e in events if isinstance(e, ApplicationDisclosed)]
-    assert len(disclosed) == 1 and disclosed[0].disclosed_to == CHAIN
+    assert len(disclosed) == 1
+    assert disclosed[0].disclosed_to == CHAIN
     changed = next(e for e in events if isinstance(e, ApplicationStatusChanged))
     assert changed.hidden_from == []
     assert [d.stage for d in posting.disclosures] == [AppStatus.OFFERED]
@@ -156,7 +158,8 @@ def test_withdrawn_before_the_disclosure_point_is_never_disclosed() -> None:
     posting = opportunity()
     application, _ = _submit(posting, confidential=True)
     _move(posting, application, AppStatus.WITHDRAWN, actor="e1")
-    assert posting.disclosures == [] and application.disclosed_at is None
+    assert posting.disclosures == []
+    assert application.disclosed_at is None
 
 
 def test_confidential_application_to_someone_in_ones_chain_is_refused() -> None:
@@ -197,7 +200,8 @@ def test_gig_acceptance_asks_the_manager_to_release_and_approval_announces_it() 
     application = _offer(posting, "e1")
     events = _move(posting, application, AppStatus.ACCEPTED, actor="e1")
     requested = [e for e in events if isinstance(e, ReleaseRequested)]
-    assert requested and requested[0].manager_id == "m1"
+    assert requested
+    assert requested[0].manager_id == "m1"
     assert not any(isinstance(e, ApplicationAccepted) for e in events)
     assert posting.release_approvers == ["m1"]
     with pytest.raises(PermissionDenied):

@@ -25,7 +25,11 @@ from trellis_postings.app.recommendations import Recommendations
 from trellis_postings.app.timekeeping import Timekeeping
 from trellis_postings.config import PostingsSettings
 from trellis_postings.domain.policy import PostingsPolicy
-from trellis_postings.domain.scoring_config import DEFAULT_SCORING, ScoringConfig, scoring_from
+from trellis_postings.domain.scoring_config import (
+    DEFAULT_SCORING,
+    ScoringConfig,
+    scoring_config_from_mapping,
+)
 from trellis_postings.entrypoints.grpc_api import SERVICE_NAMES, register_all
 from trellis_shared.contracts import REGISTRY
 from trellis_shared.contracts.bidding import AWARD_TOPIC, AssignmentAwarded
@@ -49,7 +53,7 @@ log = logging.getLogger("trellis_postings")
 def load_scoring(path: str) -> ScoringConfig:
     if not path:
         return DEFAULT_SCORING
-    return scoring_from(json.loads(Path(path).read_text()))
+    return scoring_config_from_mapping(json.loads(Path(path).read_text()))
 
 
 @dataclass

@@ -4,6 +4,7 @@ and the people read model in its own collection."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -75,7 +76,7 @@ class MongoOpportunities:
         return _stored(document) if document else None
 
     async def save(
-        self, opportunity: Opportunity, *, expected_version: int, events: list[EventPayload]
+        self, opportunity: Opportunity, *, expected_version: int, events: Sequence[EventPayload]
     ) -> int:
         return await self._store.save(
             opportunity.opportunity_id,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
-from trellis_postings.domain.fit import CandidateFacts
+from trellis_postings.domain.fit_facts import CandidateFacts
 from trellis_postings.domain.opportunity import Kind, Opportunity
 from trellis_shared.contracts.profiles import ProfileSnapshot
 from trellis_shared.events import EventPayload

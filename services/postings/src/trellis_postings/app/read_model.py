@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from trellis_postings.app.ports import LedgerAnswer, PeopleStore, Person, ProfilesRemote
-from trellis_postings.domain.fit import CandidateFacts
+from trellis_postings.domain.fit_facts import CandidateFacts
 from trellis_shared.contracts.profiles import ProfileSnapshot
 
 log = logging.getLogger(__name__)

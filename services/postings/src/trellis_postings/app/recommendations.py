@@ -12,13 +12,9 @@ from dataclasses import dataclass
 from trellis_postings.app.changes import Changes
 from trellis_postings.app.ports import Person, ProfileDirectory, Stored
 from trellis_postings.domain import access
-from trellis_postings.domain.fit import (
-    CandidateFacts,
-    MatchExplanation,
-    OpportunityFacts,
-    RequiredSkill,
-    explain_fit,
-)
+from trellis_postings.domain.fit import explain_fit
+from trellis_postings.domain.fit_explanation import MatchExplanation
+from trellis_postings.domain.fit_facts import CandidateFacts, OpportunityFacts, RequiredSkill
 from trellis_postings.domain.opportunity import Kind, Opportunity, Status
 from trellis_postings.domain.recommender import OpportunityIndex, rank_candidates
 from trellis_postings.domain.scoring_config import ScoringConfig

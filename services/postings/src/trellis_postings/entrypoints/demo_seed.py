@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
+from typing import Any
 
 import grpc
 
@@ -24,7 +25,8 @@ PAGE = 100
 
 
 async def _people(
-    stub: frpc.ProfileServiceStub, metadata: tuple[tuple[str, str], ...]
+    stub: Any,
+    metadata: tuple[tuple[str, str], ...],  # an aio stub (typed as sync)
 ) -> list[fpb.Profile]:
     people: list[fpb.Profile] = []
     token = ""

@@ -1,0 +1,177 @@
+"""Property: over random org charts, postings, applications and re-organisations,
+no API shows a confidential application to anyone in the applicant's reporting
+chain (then or now) before disclosure — not by get, list, counts, releases, the
+audit log or the events they could read."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from dataclasses import dataclass
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from postings_builders import NOW, details
+from postings_fakes import MemoryDirectory, MemoryOpportunities
+
+from trellis_postings.app.applications import Applications
+from trellis_postings.app.changes import Changes
+from trellis_postings.app.opportunities import Opportunities
+from trellis_postings.app.ports import SearchCriteria
+from trellis_postings.domain.applications import AppStatus
+from trellis_postings.domain.confidentiality import DisclosurePoint
+from trellis_postings.domain.opportunity import Kind
+from trellis_postings.domain.policy import PostingsPolicy
+from trellis_shared.contracts.postings import (
+    ApplicationDisclosed,
+    ApplicationStatusChanged,
+    ApplicationSubmitted,
+)
+from trellis_shared.errors import TrellisError
+from trellis_shared.grpc.tokens import Principal
+
+pytestmark = pytest.mark.unit
+PROGRESS = [AppStatus.IN_REVIEW, AppStatus.SHORTLISTED, AppStatus.INTERVIEWING, AppStatus.OFFERED]
+
+
+def manager(subject: str) -> Principal:
+    return Principal(subject, frozenset({"employee", "manager"}))
+
+
+@dataclass
+class World:
+    directory: MemoryDirectory
+    repository: MemoryOpportunities
+    opportunities: Opportunities
+    applications: Applications
+
+
+def build(seed: int, people: int, point: DisclosurePoint) -> World:
+    rng = random.Random(seed)
+    managers = {"p0": ""}
+    for n in range(1, people):
+        managers[f"p{n}"] = f"p{rng.randrange(n)}"
+    directory = MemoryDirectory(managers)
+    repository = MemoryOpportunities()
+    changes = Changes(repository)
+    policy = PostingsPolicy(disclosure_point=point)
+    return World(
+        directory,
+        repository,
+        Opportunities(changes, directory, lambda: NOW),
+        Applications(changes, directory, policy, lambda: NOW),
+    )
+
+
+async def play(world: World, seed: int, postings: int) -> None:
+    rng = random.Random(seed)
+    people = sorted(world.directory.managers)
+    for n in range(postings):
+        hiring = rng.choice(people)
+        kind = rng.choice([Kind.JOB, Kind.GIG, Kind.SECONDMENT])
+        stored = await world.opportunities.create(
+            manager(hiring),
+            kind,
+            details(kind, hiring_manager_id=hiring, title=f"Posting {n}"),
+            publish=True,
+        )
+        for applicant in rng.sample(people, k=min(len(people), 4)):
+            try:
+                seen = await world.applications.submit(
+                    manager(applicant),
+                    stored.opportunity.opportunity_id,
+                    request_id=f"{applicant}-{n}",
+                    note="",
+                    confidential=rng.random() < 0.7,
+                )
+                for target in PROGRESS[: rng.randrange(len(PROGRESS) + 1)]:
+                    await world.applications.move(
+                        manager(hiring), seen.application.application_id, target
+                    )
+            except TrellisError:
+                continue  # refused (own posting, hiring manager in the chain): nothing to leak
+        if rng.random() < 0.5:  # a re-organisation: someone gets a new manager
+            moved = rng.choice(people[1:]) if len(people) > 1 else people[0]
+            index = people.index(moved)
+            if index:
+                world.directory.managers[moved] = people[rng.randrange(index)]
+
+
+async def check_no_leak(world: World) -> None:
+    secrets = []
+    for stored in world.repository.documents.values():
+        for application in stored.opportunity.applications.values():
+            if application.confidential and application.disclosed_at is None:
+                chain = set(application.chain_at_submit) | set(
+                    world.directory.known_chain(application.employee_id)
+                )
+                secrets.append((stored.opportunity, application, chain))
+    for opportunity, application, chain in secrets:
+        for viewer_id in chain:
+            viewer = manager(viewer_id)
+            with pytest.raises(TrellisError):
+                await world.applications.get(viewer, application.application_id)
+            if viewer_id in (opportunity.details.hiring_manager_id, opportunity.created_by):
+                listed = await world.applications.for_opportunity(
+                    viewer, opportunity.opportunity_id
+                )
+                assert application.application_id not in {
+                    s.application.application_id for s in listed
+                }
+                count = world.opportunities.visible_application_count(viewer, opportunity)
+                assert count == len(listed)
+            waiting = await world.applications.releases_waiting(viewer)
+            assert application.application_id not in {s.application.application_id for s in waiting}
+            with pytest.raises(TrellisError):
+                await world.applications.audit_log(viewer)
+            page = await world.opportunities.search(viewer, SearchCriteria(), "", 100)
+            for stored in page.items:
+                count = world.opportunities.visible_application_count(viewer, stored.opportunity)
+                if count is not None:
+                    listed = await world.applications.for_opportunity(
+                        viewer, stored.opportunity.opportunity_id
+                    )
+                    assert count == len(listed)
+        for event in world.repository.events:
+            if isinstance(event, ApplicationSubmitted | ApplicationStatusChanged) and (
+                event.application_id == application.application_id
+            ):
+                assert event.confidential
+                assert set(application.chain_at_submit) <= set(event.hidden_from)
+            if isinstance(event, ApplicationDisclosed):
+                assert event.application_id != application.application_id
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    people=st.integers(3, 12),
+    postings=st.integers(1, 3),
+    point=st.sampled_from(list(DisclosurePoint)),
+)
+def test_no_api_leaks_a_confidential_application_to_the_chain(
+    seed: int, people: int, postings: int, point: DisclosurePoint
+) -> None:
+    world = build(seed, people, point)
+
+    async def scenario() -> None:
+        await play(world, seed, postings)
+        await check_no_leak(world)
+
+    asyncio.run(scenario())
+
+
+def test_the_property_has_something_to_check() -> None:
+    """Guard against a vacuous property: typical worlds do hold undisclosed secrets."""
+    found = 0
+    for seed in range(20):
+        world = build(seed, 10, DisclosurePoint.AT_OFFER)
+        asyncio.run(play(world, seed, 3))
+        found += sum(
+            1
+            for s in world.repository.documents.values()
+            for a in s.opportunity.applications.values()
+            if a.confidential and a.disclosed_at is None and a.chain_at_submit
+        )
+    assert found > 20
