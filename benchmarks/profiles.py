@@ -174,11 +174,11 @@ def infrastructure() -> Iterator[Endpoints]:
             stack("down")
 
 
-def service_topic_specs(prefix: str) -> list[TopicSpec]:
-    """The service's topics under `prefix`, with the manifest's partitions and policies."""
+def service_topic_specs(prefix: str, names: Sequence[str] = SERVICE_TOPICS) -> list[TopicSpec]:
+    """The topics under `prefix`, with the manifest's partitions and policies."""
     declared = {spec.name: spec for spec in load_manifest(TOPICS_MANIFEST)}
     specs = []
-    for name in SERVICE_TOPICS:
+    for name in names:
         spec = declared.get(name, TopicSpec(name=name))
         specs.append(
             TopicSpec(
@@ -194,8 +194,10 @@ def service_topic_specs(prefix: str) -> list[TopicSpec]:
 
 
 @asynccontextmanager
-async def bench_topics(bootstrap: str, prefix: str) -> AsyncIterator[None]:
-    specs = service_topic_specs(prefix)
+async def bench_topics(
+    bootstrap: str, prefix: str, names: Sequence[str] = SERVICE_TOPICS
+) -> AsyncIterator[None]:
+    specs = service_topic_specs(prefix, names)
     try:
         await ensure_topics(bootstrap, specs)
         yield
