@@ -13,6 +13,9 @@ from profiles_harness import RunningProfiles, running_profiles
 
 from trellis.postings.v1 import postings_pb2 as pb
 from trellis.profiles.v1 import profiles_pb2 as ppb
+from trellis_postings.adapters.mongo_postings import MongoPeople
+from trellis_postings.adapters.profiles_client import ProfilesClient
+from trellis_postings.app.read_model import PeopleReadModel
 from trellis_shared.contracts.bidding import AWARD_TOPIC, AssignmentAwarded
 from trellis_shared.contracts.postings import APPLICATION_TOPIC, INTERVIEW_TOPIC, OPPORTUNITY_TOPIC
 from trellis_shared.events.envelope import Envelope, envelope_from_kafka
@@ -529,3 +532,29 @@ async def test_awards_fill_stretch_seats_once_and_poison_goes_to_dead_letter(
         1,
     )
     assert envelope_from_kafka(dead[0].value).id == poison.id
+
+
+async def test_read_model_misses_fall_back_to_profiles_once(
+    stack: tuple[RunningProfiles, RunningPostings],
+) -> None:
+    _, postings = stack
+    fresh = PeopleReadModel(
+        MongoPeople(postings.app.mongo[postings.settings.postings_database]["people_fallback"]),
+        ProfilesClient(postings.app.profiles_client),
+    )
+    assert await fresh.load() == 0
+    alice = await fresh.person("alice")
+    assert alice is not None
+    assert alice.facts.skills == {"python": 4, "sql": 3}
+    assert alice.facts.skills_to_develop == frozenset({"kubernetes"})
+    assert [p.facts.employee_id for p in fresh.people()] == ["alice"]
+    assert await fresh.person("nobody-by-this-id") is None
+    assert await fresh.reporting_chain("alice") == ["m1", "m2", "ceo"]
+    # Only alice was fetched: the known chain stops at her manager, which is why
+    # confidentiality also keeps the chain profiles gave when she applied.
+    assert fresh.known_chain("alice") == ["m1"]
+    reloaded = PeopleReadModel(
+        MongoPeople(postings.app.mongo[postings.settings.postings_database]["people_fallback"]),
+        ProfilesClient(postings.app.profiles_client),
+    )
+    assert await reloaded.load() == 1  # kept in its collection across restarts
