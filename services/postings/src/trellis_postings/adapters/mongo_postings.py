@@ -10,6 +10,7 @@ from typing import Any
 
 from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError
 
 from trellis_postings.app.ports import SearchCriteria, Stored
 from trellis_postings.domain.opportunity import Opportunity
@@ -135,27 +136,20 @@ class MongoPeople:
             async for document in self._collection.find({}, {"snapshot": 1})
         ]
 
-    async def keep(self, snapshot: ProfileSnapshot) -> bool:
+    async def keep(self, snapshot: ProfileSnapshot, *, known_version: int) -> None:
+        """Store the snapshot; the caller (the read model, this collection's only
+        writer) knows the stored version, so one write suffices: an insert for a
+        new person, an update for a known one."""
+        document = {"version": snapshot.version, "snapshot": snapshot.model_dump(mode="json")}
         key = document_key(self._collection, snapshot.employee_id)
         async with PROCESS_WRITE_LOCKS.hold(key):
-            result = await self._collection.update_one(
-                {"_id": snapshot.employee_id, "version": {"$lt": snapshot.version}},
-                {
-                    "$set": {
-                        "version": snapshot.version,
-                        "snapshot": snapshot.model_dump(mode="json"),
-                    }
-                },
-            )
-            if result.matched_count:
-                return True
-            if await self._collection.find_one({"_id": snapshot.employee_id}, {"_id": 1}):
-                return False  # a newer (or the same) version is already there
-            await self._collection.insert_one(
-                {
-                    "_id": snapshot.employee_id,
-                    "version": snapshot.version,
-                    "snapshot": snapshot.model_dump(mode="json"),
-                }
-            )
-            return True
+            if known_version:
+                await self._collection.update_one({"_id": snapshot.employee_id}, {"$set": document})
+                return
+            try:
+                await self._collection.insert_one({"_id": snapshot.employee_id, **document})
+            except DuplicateKeyError:  # stored by an earlier run we did not load yet
+                await self._collection.update_one(
+                    {"_id": snapshot.employee_id, "version": {"$lt": snapshot.version}},
+                    {"$set": document},
+                )

@@ -118,5 +118,5 @@ class PeopleStore(Protocol):
 
     async def load_all(self) -> list[ProfileSnapshot]: ...
 
-    async def keep(self, snapshot: ProfileSnapshot) -> bool:
-        """Store it unless a newer version is there; True when stored."""
+    async def keep(self, snapshot: ProfileSnapshot, *, known_version: int) -> None:
+        """Store it; `known_version` is what is stored now (0: nothing)."""

@@ -67,7 +67,7 @@ class PeopleReadModel:
         known = self._people.get(snapshot.employee_id)
         if known is not None and known.version >= snapshot.version:
             return
-        await self._store.keep(snapshot)
+        await self._store.keep(snapshot, known_version=known.version if known else 0)
         self._remember(snapshot)
 
     def _remember(self, snapshot: ProfileSnapshot) -> None:

@@ -73,7 +73,7 @@ class Recommendations:
         self._changes = changes
         self._directory = directory
         self.config = config
-        self.index = OpportunityIndex()
+        self.index = OpportunityIndex(config)
         self._open: dict[str, Stored] = {}
 
     def track(self, stored: Stored) -> None:

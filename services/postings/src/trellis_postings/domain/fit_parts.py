@@ -1,8 +1,9 @@
 """The parts of the score beyond skills: aspiration, availability, location.
 
 Each function answers with whole tenths of a point and the reason in words.
-`recommend_scoring` computes the same parts for every open posting at once; a
-change of rule here needs the same change there (the property test in
+`recommend_scoring` calls `level_part` and `time_share_part` itself, but
+restates the ladder, dates and location rules over numpy columns: a change of
+those rules here needs the same change there (the property test in
 test_recommender.py fails otherwise).
 """
 

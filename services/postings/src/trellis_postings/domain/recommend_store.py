@@ -1,10 +1,11 @@
 """Open postings laid out for scoring many at once.
 
-Each posting gets a slot: a row in numpy columns (kind, location code, dates,
-level range, ...) plus entries in the inverted lists of its skills and title
-words. An update rewrites its row and entries, a removal frees the slot for the
-next posting: both cost a few list operations, never a rebuild. When more than
-half the slots are free the store compacts itself (amortised, like the arrays).
+Each posting gets a slot: a row in numpy columns (kind, place and ladder codes,
+dates, level range and time share codes, ...) plus entries in the inverted
+lists of its skills and title words. An update rewrites its row and entries, a
+removal frees the slot for the next posting: both cost a few list operations,
+never a rebuild. When more than half the slots are free the store compacts
+itself (amortised, like the arrays).
 """
 
 from __future__ import annotations
@@ -15,36 +16,42 @@ from datetime import date
 import numpy as np
 
 from trellis_postings.domain.fit_facts import KINDS, OpportunityFacts
+from trellis_postings.domain.fit_parts import DATED_KINDS
 from trellis_postings.domain.fit_points import apportion
-from trellis_postings.domain.fit_text import place_key, title_words
+from trellis_postings.domain.fit_text import title_words
 from trellis_postings.domain.recommend_postings import SkillPostings, WordPostings
+from trellis_postings.domain.recommend_profiles import (
+    NO_LADDER,
+    REMOTE_PLACE,
+    Names,
+    Representatives,
+    level_key,
+    time_key,
+)
 from trellis_postings.domain.recommend_table import GrowableTable
 
 KIND_CODES = {kind: code for code, kind in enumerate(KINDS)}
-NO_LADDER = -1
-UNKNOWN = -2  # a place or ladder no open posting names: matches nothing
 # Compact once this many slots are free and they are more than half of all.
 COMPACT_AFTER_FREE = 1024
 # A skill line's maximum depends on the skills' share of the 100 points, a config
 # setting. The store keeps entry maxima for this many shares (most recent), so a
 # config change costs one pass over the entries, not one per query.
 MAX_SKILL_BUDGETS = 4
+# Day numbers beyond any date: a date that is not set passes its check.
+LATEST, EARLIEST = 10**9, -(10**9)
 
 SLOT_COLUMNS = {
     "alive": np.bool_,
     "kind": np.int64,
-    "location": np.int64,
-    "remote": np.bool_,
-    "share_pct": np.float64,
-    "has_start": np.bool_,
-    "start": np.int64,
-    "has_end": np.bool_,
-    "end": np.int64,
-    "ladder": np.int64,
-    "has_level_min": np.bool_,
-    "level_min": np.int64,
-    "has_level_max": np.bool_,
-    "level_max": np.int64,
+    "place": np.int64,  # Names code, REMOTE_PLACE for remote postings
+    "ladder": np.int64,  # Names code, NO_LADDER when open to either
+    "level_profile": np.int64,
+    "time_profile": np.int64,
+    # Dates as day numbers, ready for fit_parts.dates_fit / dates_overlap.
+    "fit_start": np.int64,
+    "fit_end": np.int64,
+    "overlap_start": np.int64,
+    "overlap_end": np.int64,
     "must_have_count": np.int64,
     "skill_count": np.int64,
 }
@@ -59,8 +66,10 @@ class OpportunityStore:
         self.skills: dict[str, SkillPostings] = {}
         self.words: dict[str, WordPostings] = {}
         self._free: list[int] = []
-        self._locations: dict[str, int] = {}
-        self._ladders: dict[str, int] = {}
+        self.places = Names()
+        self.ladders = Names()
+        self.levels: Representatives[tuple[int | None, int | None]] = Representatives()
+        self.times: Representatives[tuple[str, int]] = Representatives()
 
     def __len__(self) -> int:
         return len(self.slot_of)
@@ -97,29 +106,27 @@ class OpportunityStore:
             self._compact()
         return True
 
-    def location_code(self, location: str) -> int:
-        return self._locations.get(place_key(location), UNKNOWN)
-
-    def ladder_code(self, ladder: str) -> int:
-        return self._ladders.get(place_key(ladder), UNKNOWN)
-
     def keep_skill_budget(self, skills_tenths: int) -> None:
         """Make sure every skill entry knows its maximum for this skills budget."""
         if skills_tenths in self._budgets:
+            # Least recently used goes first: the usual config is never the one dropped.
+            self._budgets.remove(skills_tenths)
+            self._budgets.append(skills_tenths)
             return
         if len(self._budgets) >= MAX_SKILL_BUDGETS:
             oldest = self._budgets.pop(0)
             for postings in self.skills.values():
                 postings.forget_budget(oldest)
-        by_slot = {
-            slot: self._maxima(slot, skills_tenths)
-            for slot, f in enumerate(self.facts)
-            if f is not None
-        }
+        by_slot: dict[int, tuple[int, ...]] = {}  # each posting split once
         for postings in self.skills.values():
-            slots = postings.column("slot").tolist()
-            ranks = postings.column("rank").tolist()
-            values = [by_slot[s][r] for s, r in zip(slots, ranks, strict=True)]
+            values = []
+            for slot, rank in zip(
+                postings.column("slot").tolist(), postings.column("rank").tolist(), strict=True
+            ):
+                maxima = by_slot.get(slot)
+                if maxima is None:
+                    maxima = by_slot[slot] = self._maxima(slot, skills_tenths)
+                values.append(maxima[rank])
             postings.keep_budget(skills_tenths, np.array(values, dtype=np.float64))
         self._budgets.append(skills_tenths)
 
@@ -129,23 +136,20 @@ class OpportunityStore:
         return apportion(skills_tenths, [s.weight for s in facts.required_skills])
 
     def _row(self, facts: OpportunityFacts) -> dict[str, int | float | bool]:
+        start, end = _day(facts.starts_on), _day(facts.ends_on)
+        dated = facts.kind in DATED_KINDS
         return {
             "alive": True,
             "kind": KIND_CODES[facts.kind],
-            "location": _intern(self._locations, place_key(facts.location)),
-            "remote": facts.remote,
-            "share_pct": facts.share_pct,
-            "has_start": facts.starts_on is not None,
-            "start": _day(facts.starts_on),
-            "has_end": facts.ends_on is not None,
-            "end": _day(facts.ends_on),
-            "ladder": NO_LADDER
-            if facts.ladder is None
-            else _intern(self._ladders, place_key(facts.ladder)),
-            "has_level_min": facts.level_min is not None,
-            "level_min": facts.level_min or 0,
-            "has_level_max": facts.level_max is not None,
-            "level_max": facts.level_max or 0,
+            "place": REMOTE_PLACE if facts.remote else self.places.code(facts.location),
+            "ladder": NO_LADDER if facts.ladder is None else self.ladders.code(facts.ladder),
+            "level_profile": self.levels.code(level_key(facts), facts),
+            "time_profile": self.times.code(time_key(facts), facts),
+            # Undated kinds always "fit"; overlap is only asked when they do not.
+            "fit_start": start if dated and start is not None else LATEST,
+            "fit_end": end if dated and end is not None else EARLIEST,
+            "overlap_start": EARLIEST if start is None else start,
+            "overlap_end": LATEST if end is None else end,
             "must_have_count": sum(s.must_have for s in facts.required_skills),
             "skill_count": len(facts.required_skills),
         }
@@ -191,12 +195,5 @@ class OpportunityStore:
         self._free = []
 
 
-def _intern(codes: dict[str, int], key: str) -> int:
-    code = codes.get(key)
-    if code is None:
-        code = codes[key] = len(codes)
-    return code
-
-
-def _day(day: date | None) -> int:
-    return 0 if day is None else day.toordinal()
+def _day(day: date | None) -> int | None:
+    return None if day is None else day.toordinal()

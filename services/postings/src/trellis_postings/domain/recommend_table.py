@@ -24,13 +24,6 @@ class GrowableTable:
         """The column's live rows (a view: valid until the next append)."""
         return self._columns[name][: self.size]
 
-    def __contains__(self, name: str) -> bool:
-        return name in self._columns
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return tuple(self._columns)
-
     def append(self, row: Mapping[str, Scalar]) -> int:
         """Add a row (every column must be given); its index."""
         index = self.size

@@ -17,7 +17,11 @@ from trellis_profiles.app.org_import import ImportReport
 from trellis_profiles.app.synthetic_org import generate_organisation
 from trellis_profiles.bootstrap import build_app
 from trellis_profiles.config import ProfilesSettings
-from trellis_profiles.entrypoints.import_client import import_via_service
+from trellis_profiles.entrypoints.import_client import (
+    BATCH,
+    BATCH_TIMEOUT_S,
+    import_via_service,
+)
 from trellis_shared.errors import DependencyUnreachable
 from trellis_shared.grpc.tokens import TokenCodec
 from trellis_shared.logging import configure_logging
@@ -79,7 +83,12 @@ async def import_file(settings: ProfilesSettings, text: str, fmt: str) -> Import
             ProgressBar("import"),
         )
     except grpc.aio.AioRpcError as error:
-        if error.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED):
+        if error.code() is grpc.StatusCode.DEADLINE_EXCEEDED:
+            raise SystemExit(
+                f"[trellis] import: the profiles service at {address} took longer than "
+                f"{BATCH_TIMEOUT_S}s for one batch of {BATCH}; see its log for the slow step"
+            ) from None
+        if error.code() is grpc.StatusCode.UNAVAILABLE:
             raise SystemExit(
                 f"[trellis] import: the profiles service does not answer at {address} "
                 "(TRELLIS_PROFILES_CLIENT_ADDR); start it with `trellis-profiles serve` "

@@ -24,7 +24,10 @@ from trellis_profiles.app.org_import import (
 from trellis_profiles.domain.taxonomy import Taxonomy
 from trellis_shared.grpc.tokens import Principal, TokenCodec
 
-BATCH = 250
+# Small batches: each call stays well inside its deadline even when the embedded
+# database is busy with other services, and progress moves often.
+BATCH = 50
+BATCH_TIMEOUT_S = 300
 IMPORT_CALLER = Principal("org-import", frozenset({"service"}))
 
 
@@ -52,7 +55,7 @@ async def send_rows(
             reply = await stub.ImportProfiles(
                 pb.ImportProfilesRequest(people=[person_message(r) for r in batch]),
                 metadata=codec.metadata(IMPORT_CALLER),
-                timeout=120,
+                timeout=BATCH_TIMEOUT_S,
             )
             report.created_or_changed += reply.created_or_changed
             report.unchanged += reply.unchanged
