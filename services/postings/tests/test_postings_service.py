@@ -558,3 +558,200 @@ async def test_read_model_misses_fall_back_to_profiles_once(
         ProfilesClient(postings.app.profiles_client),
     )
     assert await reloaded.load() == 1  # kept in its collection across restarts
+
+
+async def test_search_filters_and_pages_on_the_real_database(
+    stack: tuple[RunningProfiles, RunningPostings],
+) -> None:
+    _, postings = stack
+    soon = date.today() + timedelta(days=30)
+    later = date.today() + timedelta(days=120)
+    made = {
+        "gig-python": await postings.post("gig", "hm", **_gig_details(title="Python gig")),
+        "gig-late": await postings.post(
+            "gig",
+            "hm",
+            **_gig_details(
+                title="Late SQL gig",
+                description="Reporting work",
+                starts_on=later.isoformat(),
+                ends_on=(later + timedelta(days=30)).isoformat(),
+                required_skills=[pb.RequiredSkill(skill_id="sql", min_level=2)],
+                share_pct=20,
+                department="Finance",
+                location="Lisbon",
+                remote=False,
+            ),
+        ),
+        "job": await postings.post(
+            "job",
+            "hm",
+            **_gig_details(
+                title="Data engineer",
+                description="Build and run our pipelines",
+                starts_on="",
+                ends_on="",
+                share_pct=0,
+                location="Lisbon",
+                remote=False,
+            ),
+        ),
+    }
+    ids = {name: o.opportunity_id for name, o in made.items()}
+
+    async def search(**criteria: object) -> set[str]:
+        reply = await postings.opportunities.SearchOpportunities(
+            pb.SearchOpportunitiesRequest(**criteria), metadata=ALICE
+        )
+        return {o.opportunity_id for o in reply.opportunities}
+
+    assert await search(kinds=["job"]) == {ids["job"]}
+    assert await search(skill_ids=["sql"]) == {ids["gig-late"]}
+    assert await search(department="Finance") == {ids["gig-late"]}
+    assert await search(location="Berlin") == {ids["gig-python"]}  # remote counts as Berlin
+    assert await search(location="Lisbon") == {ids["gig-late"], ids["job"], ids["gig-python"]}
+    assert await search(max_share_pct=30) == {ids["gig-late"]}
+    assert await search(starts_after=(soon + timedelta(days=10)).isoformat()) == {ids["gig-late"]}
+    assert await search(ends_before=(soon + timedelta(days=70)).isoformat()) == {ids["gig-python"]}
+    assert await search(text="REPORTING sql") == {ids["gig-late"]}
+    assert await search(text="python pipelines") == {ids["gig-python"]}
+    pages: list[str] = []
+    token = ""
+    while True:
+        reply = await postings.opportunities.SearchOpportunities(
+            pb.SearchOpportunitiesRequest(page_size=2, page_token=token), metadata=ALICE
+        )
+        pages.extend(o.opportunity_id for o in reply.opportunities)
+        token = reply.next_page_token
+        if not token:
+            break
+    assert sorted(pages) == sorted(ids.values())
+    assert len(pages) == len(set(pages))
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await search(kinds=["internship"])
+    assert "kinds.0" in violations(caught.value)
+
+
+async def test_candidates_are_ranked_with_explanations_within_visibility(
+    stack: tuple[RunningProfiles, RunningPostings],
+) -> None:
+    profiles, postings = stack
+    await profiles.profiles.SetPreferences(
+        ppb.SetPreferencesRequest(employee_id="bob", visibility="hidden"),
+        metadata=as_("bob"),
+    )
+    await _wait_known(postings, "alice")
+
+    async def bob_hidden() -> bool:
+        person = postings.app.people._people.get("bob")
+        return person is not None and person.visibility == "hidden"
+
+    await eventually(bob_hidden, timeout_s=30)
+    posted = await postings.post("gig", "hm", **_gig_details())
+    found = await postings.recommendations.FindCandidates(
+        pb.FindCandidatesRequest(opportunity_id=posted.opportunity_id, limit=10), metadata=HIRING
+    )
+    ranked = [c.employee_id for c in found.candidates]
+    assert ranked[0] == "alice"
+    assert found.candidates[0].match.lines
+    assert "bob" not in ranked
+    assert "hm" not in ranked
+    as_hr = await postings.recommendations.FindCandidates(
+        pb.FindCandidatesRequest(opportunity_id=posted.opportunity_id, limit=10), metadata=HR_ADMIN
+    )
+    assert "bob" in [c.employee_id for c in as_hr.candidates]
+
+
+async def test_every_object_level_path_refuses_the_wrong_user(
+    stack: tuple[RunningProfiles, RunningPostings],
+) -> None:
+    _, postings = stack
+    gig = await postings.post("gig", "hm", **_gig_details())
+    talk = await postings.post(
+        "interest_interview",
+        "hm",
+        **{
+            **_gig_details(title="Meet us"),
+            "starts_on": "",
+            "ends_on": "",
+            "share_pct": 0,
+            "interview_slots": [(datetime.now(UTC) + timedelta(days=2)).isoformat()],
+        },
+    )
+    applied = await postings.applications.SubmitApplication(
+        pb.SubmitApplicationRequest(opportunity_id=gig.opportunity_id, request_id="r"),
+        metadata=ALICE,
+    )
+    application_id = applied.application.application_id
+    await postings.interviews.RequestInterview(
+        pb.RequestInterviewRequest(opportunity_id=talk.opportunity_id), metadata=ALICE
+    )
+    bob = as_("bob")
+    other_manager = as_("m2", "employee", "manager")
+    attempts = {
+        "update someone else's posting": postings.opportunities.UpdateOpportunity(
+            pb.UpdateOpportunityRequest(
+                opportunity_id=gig.opportunity_id,
+                details=pb.OpportunityDetails(**_gig_details(), hiring_manager_id="hm"),
+            ),
+            metadata=other_manager,
+        ),
+        "cancel someone else's posting": postings.opportunities.CancelOpportunity(
+            pb.OpportunityActionRequest(opportunity_id=gig.opportunity_id), metadata=bob
+        ),
+        "move someone else's application": postings.applications.MoveApplication(
+            pb.MoveApplicationRequest(application_id=application_id, status="withdrawn"),
+            metadata=bob,
+        ),
+        "hiring side accepting for the applicant": postings.applications.MoveApplication(
+            pb.MoveApplicationRequest(application_id=application_id, status="accepted"),
+            metadata=HIRING,
+        ),
+        "applicant shortlisting themself": postings.applications.MoveApplication(
+            pb.MoveApplicationRequest(application_id=application_id, status="shortlisted"),
+            metadata=ALICE,
+        ),
+        "applicant writing a hiring note": postings.applications.AddApplicationNote(
+            pb.AddApplicationNoteRequest(application_id=application_id, text="hire me"),
+            metadata=ALICE,
+        ),
+        "approving a release that is not yours": postings.applications.ApproveRelease(
+            pb.ApproveReleaseRequest(application_id=application_id), metadata=other_manager
+        ),
+        "listing applicants of someone else's posting": postings.applications.ListApplications(
+            pb.ListApplicationsRequest(opportunity_id=gig.opportunity_id), metadata=other_manager
+        ),
+        "scheduling someone else's interview": postings.interviews.ScheduleInterview(
+            pb.ScheduleInterviewRequest(
+                opportunity_id=talk.opportunity_id,
+                employee_id="alice",
+                slot=(datetime.now(UTC) + timedelta(days=2)).isoformat(),
+            ),
+            metadata=bob,
+        ),
+        "reading someone else's interview requests": postings.interviews.ListInterviewRequests(
+            pb.ListInterviewRequestsRequest(opportunity_id=talk.opportunity_id), metadata=bob
+        ),
+        "cancelling an interview you did not request": postings.interviews.CancelInterview(
+            pb.InterviewActionRequest(opportunity_id=talk.opportunity_id), metadata=bob
+        ),
+        "candidates for someone else's posting": postings.recommendations.FindCandidates(
+            pb.FindCandidatesRequest(opportunity_id=gig.opportunity_id), metadata=other_manager
+        ),
+        "someone else's recommendations": postings.recommendations.RecommendOpportunities(
+            pb.RecommendOpportunitiesRequest(employee_id="alice"), metadata=bob
+        ),
+        "the audit log without hr_admin": postings.applications.ListDisclosures(
+            pb.ListDisclosuresRequest(), metadata=HIRING
+        ),
+    }
+    refused = {grpc.StatusCode.PERMISSION_DENIED, grpc.StatusCode.NOT_FOUND}
+    for what, call in attempts.items():
+        with pytest.raises(grpc.aio.AioRpcError) as caught:
+            await call
+        assert caught.value.code() in refused, what
+    mine = await postings.applications.GetApplication(
+        pb.GetApplicationRequest(application_id=application_id), metadata=ALICE
+    )
+    assert mine.application.status == "submitted"
+    assert not mine.application.manager_notes
