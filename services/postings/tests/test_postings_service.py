@@ -755,3 +755,61 @@ async def test_every_object_level_path_refuses_the_wrong_user(
     )
     assert mine.application.status == "submitted"
     assert not mine.application.manager_notes
+
+
+@pytest.fixture
+async def stack_without_release_wait(
+    infrastructure: Infrastructure, kafka_namespace: NamespaceFactory
+) -> AsyncIterator[tuple[RunningProfiles, RunningPostings]]:
+    """No waiting period: a release nobody answers approves itself at the next sweep."""
+    prefix = await kafka_namespace(*TOPICS)
+    async for profiles in running_profiles(infrastructure, prefix):
+        await _org(profiles)
+        async for postings in running_postings(
+            infrastructure, prefix, profiles, postings_release_wait_working_days=0
+        ):
+            yield profiles, postings
+
+
+async def test_the_sweep_closes_at_the_deadline_and_approves_unanswered_releases(
+    stack_without_release_wait: tuple[RunningProfiles, RunningPostings],
+) -> None:
+    _, postings = stack_without_release_wait
+    closing = await postings.post(
+        "gig",
+        "hm",
+        **_gig_details(deadline=(datetime.now(UTC) + timedelta(seconds=3)).isoformat()),
+    )
+    gig = await postings.post("gig", "hm", **_gig_details(title="Second gig"))
+    applied = await postings.applications.SubmitApplication(
+        pb.SubmitApplicationRequest(opportunity_id=gig.opportunity_id, request_id="r"),
+        metadata=ALICE,
+    )
+    application_id = applied.application.application_id
+    for status, who in (("shortlisted", HIRING), ("offered", HIRING), ("accepted", ALICE)):
+        await postings.applications.MoveApplication(
+            pb.MoveApplicationRequest(application_id=application_id, status=status),
+            metadata=who,
+        )
+
+    async def swept() -> bool:
+        closed = await postings.opportunities.GetOpportunity(
+            pb.GetOpportunityRequest(opportunity_id=closing.opportunity_id), metadata=HIRING
+        )
+        mine = await postings.applications.GetApplication(
+            pb.GetApplicationRequest(application_id=application_id), metadata=ALICE
+        )
+        return (
+            closed.opportunity.status == "closed"
+            and mine.application.release.status == "approved"
+        )
+
+    await eventually(swept, timeout_s=30)
+    mine = await postings.applications.GetApplication(
+        pb.GetApplicationRequest(application_id=application_id), metadata=ALICE
+    )
+    assert mine.application.release.decided_by == "auto"
+    closed = await postings.opportunities.GetOpportunity(
+        pb.GetOpportunityRequest(opportunity_id=closing.opportunity_id), metadata=HIRING
+    )
+    assert closed.opportunity.close_reason == "the application deadline passed"

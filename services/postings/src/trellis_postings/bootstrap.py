@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import json
 import logging
 from dataclasses import dataclass
@@ -77,6 +78,9 @@ class PostingsApp:
         await self.repository.ensure_indexes()
         people = await self.people.load()
         open_postings = await self.recommendations.load()
+        # What was just loaded lives as long as the process: keep the collector
+        # from walking it again and again (shorter pauses on recommendations).
+        gc.freeze()
         log.info("postings loaded", extra={"people": people, "open_postings": open_postings})
 
     async def sweep_forever(self, stop: asyncio.Event) -> None:
