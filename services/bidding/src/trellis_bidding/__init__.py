@@ -1,0 +1,1 @@
+"""Trellis bidding service: stretch-assignment rounds, sealed point bids and the clearing engine."""

@@ -1,0 +1,1 @@
+"""Adapters of the bidding service: repository, publisher, gRPC clients."""

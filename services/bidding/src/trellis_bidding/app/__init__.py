@@ -1,0 +1,1 @@
+"""Use cases of the bidding service (to be written by the service wiring)."""

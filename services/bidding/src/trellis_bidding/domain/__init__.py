@@ -1,0 +1,1 @@
+"""Pure clearing engine of bidding rounds: inputs, validation, both modes, points, explanations."""
