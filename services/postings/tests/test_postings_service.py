@@ -660,6 +660,23 @@ async def test_candidates_are_ranked_with_explanations_within_visibility(
         pb.FindCandidatesRequest(opportunity_id=posted.opportunity_id, limit=10), metadata=HR_ADMIN
     )
     assert "bob" in [c.employee_id for c in as_hr.candidates]
+    fits = await postings.recommendations.ScoreFits(
+        pb.ScoreFitsRequest(
+            pairs=[
+                pb.FitPair(opportunity_id=posted.opportunity_id, employee_id="alice"),
+                pb.FitPair(opportunity_id=posted.opportunity_id, employee_id="nobody"),
+                pb.FitPair(opportunity_id="opp-unknown", employee_id="alice"),
+            ]
+        ),
+        metadata=HR_ADMIN,
+    )
+    assert [(f.employee_id, f.score) for f in fits.fits] == [
+        ("alice", found.candidates[0].match.score)
+    ]
+    assert len(fits.missing) == 2
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await postings.recommendations.ScoreFits(pb.ScoreFitsRequest(), metadata=HIRING)
+    assert caught.value.code() is grpc.StatusCode.PERMISSION_DENIED
 
 
 async def test_every_object_level_path_refuses_the_wrong_user(
@@ -800,8 +817,7 @@ async def test_the_sweep_closes_at_the_deadline_and_approves_unanswered_releases
             pb.GetApplicationRequest(application_id=application_id), metadata=ALICE
         )
         return (
-            closed.opportunity.status == "closed"
-            and mine.application.release.status == "approved"
+            closed.opportunity.status == "closed" and mine.application.release.status == "approved"
         )
 
     await eventually(swept, timeout_s=30)

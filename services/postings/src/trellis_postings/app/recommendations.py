@@ -134,6 +134,32 @@ class Recommendations:
             Candidate(findable[employee_id], explanation) for employee_id, explanation in ranked
         ]
 
+    async def score_pairs(
+        self, viewer: Principal, pairs: list[tuple[str, str]]
+    ) -> tuple[list[MatchExplanation], list[tuple[str, str]]]:
+        """Scores of (opportunity, employee) pairs for other services and HR;
+        pairs naming an unknown posting or person come back as missing."""
+        if not access.is_privileged(viewer):
+            raise PermissionDenied("fit scores in bulk are for services and hr_admin")
+        facts: dict[str, OpportunityFacts | None] = {}
+        scored: list[MatchExplanation] = []
+        missing: list[tuple[str, str]] = []
+        for opportunity_id, employee_id in pairs:
+            if opportunity_id not in facts:
+                facts[opportunity_id] = await self._facts_of(opportunity_id)
+            posting = facts[opportunity_id]
+            person = await self._directory.person(employee_id)
+            if posting is None or person is None:
+                missing.append((opportunity_id, employee_id))
+                continue
+            scored.append(explain_fit(person.facts, posting, self.config))
+        return scored, missing
+
+    async def _facts_of(self, opportunity_id: str) -> OpportunityFacts | None:
+        known = self._open.get(opportunity_id)
+        stored = known or await self._changes.repository.get(opportunity_id)
+        return opportunity_facts(stored.opportunity) if stored else None
+
     async def explain(self, opportunity: Opportunity, employee_id: str) -> MatchExplanation | None:
         person = await self._directory.person(employee_id)
         if person is None:

@@ -32,6 +32,7 @@ from trellis_shared.grpc.tokens import current_principal
 Context = aio.ServicerContext[Any, Any]
 MAX_WORDS = 10
 MAX_FILTER_ITEMS = 50
+MAX_FIT_PAIRS = 10_000
 
 SERVICE_NAMES = [
     pb.DESCRIPTOR.services_by_name[name].full_name
@@ -409,6 +410,33 @@ class RecommendationServicer(rpc.RecommendationServiceServicer):
                 )
                 for c in found
             ]
+        )
+
+    async def ScoreFits(self, request: pb.ScoreFitsRequest, context: Context) -> pb.ScoreFitsReply:
+        if len(request.pairs) > MAX_FIT_PAIRS:
+            raise InvalidArgument(
+                "too many pairs", [FieldViolation("pairs", f"at most {MAX_FIT_PAIRS:,}")]
+            )
+        pairs = [
+            (
+                require_text(p.opportunity_id, f"pairs.{i}.opportunity_id"),
+                require_text(p.employee_id, f"pairs.{i}.employee_id"),
+            )
+            for i, p in enumerate(request.pairs)
+        ]
+        scored, missing = await self._recommendations.score_pairs(current_principal(), pairs)
+        return pb.ScoreFitsReply(
+            fits=[
+                pb.ScoredFit(
+                    opportunity_id=m.opportunity_id,
+                    employee_id=m.employee_id,
+                    score=m.score,
+                    verdict=m.verdict,
+                    config_version=m.config_version,
+                )
+                for m in scored
+            ],
+            missing=[pb.FitPair(opportunity_id=o, employee_id=e) for o, e in missing],
         )
 
 

@@ -533,3 +533,39 @@ class FindCandidatesReply(_message.Message):
     CANDIDATES_FIELD_NUMBER: _ClassVar[int]
     candidates: _containers.RepeatedCompositeFieldContainer[Candidate]
     def __init__(self, candidates: _Optional[_Iterable[_Union[Candidate, _Mapping]]] = ...) -> None: ...
+
+class FitPair(_message.Message):
+    __slots__ = ("opportunity_id", "employee_id")
+    OPPORTUNITY_ID_FIELD_NUMBER: _ClassVar[int]
+    EMPLOYEE_ID_FIELD_NUMBER: _ClassVar[int]
+    opportunity_id: str
+    employee_id: str
+    def __init__(self, opportunity_id: _Optional[str] = ..., employee_id: _Optional[str] = ...) -> None: ...
+
+class ScoreFitsRequest(_message.Message):
+    __slots__ = ("pairs",)
+    PAIRS_FIELD_NUMBER: _ClassVar[int]
+    pairs: _containers.RepeatedCompositeFieldContainer[FitPair]
+    def __init__(self, pairs: _Optional[_Iterable[_Union[FitPair, _Mapping]]] = ...) -> None: ...
+
+class ScoredFit(_message.Message):
+    __slots__ = ("opportunity_id", "employee_id", "score", "verdict", "config_version")
+    OPPORTUNITY_ID_FIELD_NUMBER: _ClassVar[int]
+    EMPLOYEE_ID_FIELD_NUMBER: _ClassVar[int]
+    SCORE_FIELD_NUMBER: _ClassVar[int]
+    VERDICT_FIELD_NUMBER: _ClassVar[int]
+    CONFIG_VERSION_FIELD_NUMBER: _ClassVar[int]
+    opportunity_id: str
+    employee_id: str
+    score: float
+    verdict: str
+    config_version: str
+    def __init__(self, opportunity_id: _Optional[str] = ..., employee_id: _Optional[str] = ..., score: _Optional[float] = ..., verdict: _Optional[str] = ..., config_version: _Optional[str] = ...) -> None: ...
+
+class ScoreFitsReply(_message.Message):
+    __slots__ = ("fits", "missing")
+    FITS_FIELD_NUMBER: _ClassVar[int]
+    MISSING_FIELD_NUMBER: _ClassVar[int]
+    fits: _containers.RepeatedCompositeFieldContainer[ScoredFit]
+    missing: _containers.RepeatedCompositeFieldContainer[FitPair]
+    def __init__(self, fits: _Optional[_Iterable[_Union[ScoredFit, _Mapping]]] = ..., missing: _Optional[_Iterable[_Union[FitPair, _Mapping]]] = ...) -> None: ...

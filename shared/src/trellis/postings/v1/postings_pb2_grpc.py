@@ -1128,6 +1128,11 @@ class RecommendationServiceStub:
                 request_serializer=trellis_dot_postings_dot_v1_dot_postings__pb2.FindCandidatesRequest.SerializeToString,
                 response_deserializer=trellis_dot_postings_dot_v1_dot_postings__pb2.FindCandidatesReply.FromString,
                 _registered_method=True)
+        self.ScoreFits = channel.unary_unary(
+                '/trellis.postings.v1.RecommendationService/ScoreFits',
+                request_serializer=trellis_dot_postings_dot_v1_dot_postings__pb2.ScoreFitsRequest.SerializeToString,
+                response_deserializer=trellis_dot_postings_dot_v1_dot_postings__pb2.ScoreFitsReply.FromString,
+                _registered_method=True)
 
 
 class RecommendationServiceServicer:
@@ -1146,6 +1151,15 @@ class RecommendationServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ScoreFits(self, request, context):
+        """The match score of given people for given postings, for other services
+        (bidding orders bidders by it) and hr_admin. Unknown postings or people
+        are listed in `missing` instead of failing the batch.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RecommendationServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -1158,6 +1172,11 @@ def add_RecommendationServiceServicer_to_server(servicer, server):
                     servicer.FindCandidates,
                     request_deserializer=trellis_dot_postings_dot_v1_dot_postings__pb2.FindCandidatesRequest.FromString,
                     response_serializer=trellis_dot_postings_dot_v1_dot_postings__pb2.FindCandidatesReply.SerializeToString,
+            ),
+            'ScoreFits': grpc.unary_unary_rpc_method_handler(
+                    servicer.ScoreFits,
+                    request_deserializer=trellis_dot_postings_dot_v1_dot_postings__pb2.ScoreFitsRequest.FromString,
+                    response_serializer=trellis_dot_postings_dot_v1_dot_postings__pb2.ScoreFitsReply.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1214,6 +1233,33 @@ class RecommendationService:
             '/trellis.postings.v1.RecommendationService/FindCandidates',
             trellis_dot_postings_dot_v1_dot_postings__pb2.FindCandidatesRequest.SerializeToString,
             trellis_dot_postings_dot_v1_dot_postings__pb2.FindCandidatesReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ScoreFits(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/trellis.postings.v1.RecommendationService/ScoreFits',
+            trellis_dot_postings_dot_v1_dot_postings__pb2.ScoreFitsRequest.SerializeToString,
+            trellis_dot_postings_dot_v1_dot_postings__pb2.ScoreFitsReply.FromString,
             options,
             channel_credentials,
             insecure,

@@ -317,6 +317,11 @@ class RecommendationServiceStub:
     RecommendOpportunities: _grpc.UnaryUnaryMultiCallable[_postings_pb2.RecommendOpportunitiesRequest, _postings_pb2.RecommendOpportunitiesReply]
     FindCandidates: _grpc.UnaryUnaryMultiCallable[_postings_pb2.FindCandidatesRequest, _postings_pb2.FindCandidatesReply]
     """People ranked for a posting (its hiring side), within profile visibility."""
+    ScoreFits: _grpc.UnaryUnaryMultiCallable[_postings_pb2.ScoreFitsRequest, _postings_pb2.ScoreFitsReply]
+    """The match score of given people for given postings, for other services
+    (bidding orders bidders by it) and hr_admin. Unknown postings or people
+    are listed in `missing` instead of failing the batch.
+    """
 
 @_typing.type_check_only
 class RecommendationServiceAsyncStub(RecommendationServiceStub):
@@ -324,6 +329,11 @@ class RecommendationServiceAsyncStub(RecommendationServiceStub):
     RecommendOpportunities: _aio.UnaryUnaryMultiCallable[_postings_pb2.RecommendOpportunitiesRequest, _postings_pb2.RecommendOpportunitiesReply]  # type: ignore[assignment]
     FindCandidates: _aio.UnaryUnaryMultiCallable[_postings_pb2.FindCandidatesRequest, _postings_pb2.FindCandidatesReply]  # type: ignore[assignment]
     """People ranked for a posting (its hiring side), within profile visibility."""
+    ScoreFits: _aio.UnaryUnaryMultiCallable[_postings_pb2.ScoreFitsRequest, _postings_pb2.ScoreFitsReply]  # type: ignore[assignment]
+    """The match score of given people for given postings, for other services
+    (bidding orders bidders by it) and hr_admin. Unknown postings or people
+    are listed in `missing` instead of failing the batch.
+    """
 
 class RecommendationServiceServicer(metaclass=_abc_1.ABCMeta):
     @_abc_1.abstractmethod
@@ -340,5 +350,16 @@ class RecommendationServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_postings_pb2.FindCandidatesReply, _abc.Awaitable[_postings_pb2.FindCandidatesReply]]:
         """People ranked for a posting (its hiring side), within profile visibility."""
+
+    @_abc_1.abstractmethod
+    def ScoreFits(
+        self,
+        request: _postings_pb2.ScoreFitsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_postings_pb2.ScoreFitsReply, _abc.Awaitable[_postings_pb2.ScoreFitsReply]]:
+        """The match score of given people for given postings, for other services
+        (bidding orders bidders by it) and hr_admin. Unknown postings or people
+        are listed in `missing` instead of failing the batch.
+        """
 
 def add_RecommendationServiceServicer_to_server(servicer: RecommendationServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
