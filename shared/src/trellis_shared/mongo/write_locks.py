@@ -45,6 +45,13 @@ class WriteLocks:
 # takes its lock here, keyed by (database, collection, document id).
 PROCESS_WRITE_LOCKS = WriteLocks()
 
+# Read-change-write cycles on one document queue here, one at a time per
+# document, so a burst of N concurrent changes in this process costs N writes
+# instead of up to N² retried ones. Separate from the write locks (which are
+# taken inside each write) because asyncio locks are not re-entrant. The version
+# check still guards against writers in other processes.
+PROCESS_CHANGE_LOCKS = WriteLocks()
+
 
 def document_key(collection: object, document_id: object) -> tuple[str, object]:
     return (str(getattr(collection, "full_name", collection)), document_id)

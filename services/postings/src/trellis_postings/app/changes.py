@@ -14,11 +14,12 @@ from trellis_postings.app.ports import OpportunityRepository, Stored
 from trellis_postings.domain.opportunity import Opportunity
 from trellis_shared.errors import NotFound, StaleVersion, Unavailable
 from trellis_shared.events import EventPayload
+from trellis_shared.mongo.write_locks import PROCESS_CHANGE_LOCKS
 
 Clock = Callable[[], datetime]
 Mutation = Callable[[Opportunity], Sequence[EventPayload]]
-# Concurrent acceptances of one posting race on its document; each loser
-# re-reads and tries again, so a burst of N needs up to N rounds.
+# Changes in this process queue per posting (PROCESS_CHANGE_LOCKS); a retry is
+# needed only when a writer in another process won the race.
 MAX_ATTEMPTS = 200
 
 
@@ -51,6 +52,10 @@ class Changes:
         self, opportunity_id: str, mutate: Mutation, *, expected_version: int = 0
     ) -> Stored:
         """Run `mutate` on a fresh copy and save it; `expected_version` 0 = no check."""
+        async with PROCESS_CHANGE_LOCKS.hold(("opportunity", opportunity_id)):
+            return await self._apply(opportunity_id, mutate, expected_version)
+
+    async def _apply(self, opportunity_id: str, mutate: Mutation, expected_version: int) -> Stored:
         for _ in range(MAX_ATTEMPTS):
             stored = await self.load(opportunity_id)
             if expected_version and stored.version != expected_version:
