@@ -1,0 +1,82 @@
+"""The profiles service over gRPC: snapshots on a read-model miss, reporting
+chains (authoritative, for the exclusion) and the skills taxonomy."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+import grpc
+from google.protobuf import json_format
+from grpc import aio
+
+from trellis.profiles.v1 import profiles_pb2 as pb
+from trellis.profiles.v1 import profiles_pb2_grpc as rpc
+from trellis_mentorship.app.ports import LedgerAnswer
+from trellis_shared.contracts.profiles import ProfileSnapshot
+from trellis_shared.grpc.client import ServiceClient
+
+
+def snapshot_from(profile: pb.Profile) -> ProfileSnapshot:
+    """A GetProfile answer in the shape of the snapshot event."""
+    data: dict[str, Any] = json_format.MessageToDict(profile, preserving_proto_field_name=True)
+    org = data.pop("org", {})
+    data.update({k: v for k, v in org.items() if k != "role_started_on"})
+    data["version"] = int(data.get("version", 1))
+    data.setdefault("name", "")
+    data.setdefault("email", "")
+    return ProfileSnapshot.model_validate(data)
+
+
+class ProfilesClient:
+    def __init__(self, client: ServiceClient) -> None:
+        self._client = client
+
+    async def snapshot(self, employee_id: str) -> ProfileSnapshot | None:
+        stub = rpc.ProfileServiceStub(self._client.channel)
+        try:
+            reply = await self._client.call(
+                stub.GetProfile, pb.GetProfileRequest(employee_id=employee_id)
+            )
+        except aio.AioRpcError as error:
+            if error.code() is grpc.StatusCode.NOT_FOUND:
+                return None
+            raise
+        return snapshot_from(reply.profile)
+
+    async def reporting_chain(self, employee_id: str) -> list[str]:
+        stub = rpc.OrgChartServiceStub(self._client.channel)
+        try:
+            reply = await self._client.call(
+                stub.GetReportingChain, pb.GetReportingChainRequest(employee_id=employee_id)
+            )
+        except aio.AioRpcError as error:
+            if error.code() is grpc.StatusCode.NOT_FOUND:
+                return []  # not in the org chart: nobody above them
+            raise
+        return list(reply.manager_ids)
+
+    async def unknown_skills(self, skill_ids: Sequence[str]) -> list[str]:
+        stub = rpc.TaxonomyServiceStub(self._client.channel)
+        reply = await self._client.call(
+            stub.LookupSkills, pb.LookupSkillsRequest(skill_ids=list(dict.fromkeys(skill_ids)))
+        )
+        known = {skill.id for skill in reply.skills}
+        return [s for s in skill_ids if s not in known]
+
+    async def check_commitment(
+        self, employee_id: str, share_pct: int, starts_on: date, ends_on: date
+    ) -> LedgerAnswer:
+        stub = rpc.LedgerServiceStub(self._client.channel)
+        reply = await self._client.call(
+            stub.CheckCommitment,
+            pb.CheckCommitmentRequest(
+                employee_id=employee_id,
+                kind="mentorship",
+                share_pct=share_pct,
+                starts_on=starts_on.isoformat(),
+                ends_on=ends_on.isoformat(),
+            ),
+        )
+        return LedgerAnswer(fits=reply.fits, reason=reply.reason)

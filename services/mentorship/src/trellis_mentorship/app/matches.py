@@ -1,0 +1,221 @@
+"""The life of a mentorship: direct requests, acceptances, declines, feedback, ends.
+
+Two documents change together in a few places (a mentor's places and the
+match). There are no multi-document transactions, so the order is chosen so
+that a failure in between errs on the safe side: a place is taken before a
+match becomes active (never an active match without a place), and released
+after the match left the statuses that hold one.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from trellis_mentorship.app.changes import Clock, change, load
+from trellis_mentorship.app.facts import mentee_facts, topics_of
+from trellis_mentorship.app.mentors import MentorPlaces, facts_of
+from trellis_mentorship.app.people import PeopleReadModel
+from trellis_mentorship.app.ports import Documents, Versioned
+from trellis_mentorship.domain.cohort import explain_pair
+from trellis_mentorship.domain.match import (
+    MENTOR_SHARE_PCT,
+    ExplanationRecord,
+    Feedback,
+    Match,
+    MatchStatus,
+    Origin,
+    Side,
+)
+from trellis_mentorship.domain.mentee_request import MenteeRequest, RequestStatus
+from trellis_mentorship.domain.weights import CompatibilityWeights
+from trellis_shared.contracts.mentorship import MatchRequested
+from trellis_shared.errors import FailedPrecondition, NotFound
+from trellis_shared.events import EventPayload
+from trellis_shared.grpc.tokens import Principal
+
+MY_ROLES = ("mentor", "mentee")
+
+
+def new_match_id() -> str:
+    return f"match-{uuid.uuid4().hex[:12]}"
+
+
+def can_see_match(principal: Principal, match: Match) -> bool:
+    return match.side_of(principal.subject) is not None or principal.has_role("hr_admin")
+
+
+class Matches:
+    def __init__(
+        self,
+        matches: Documents[Match],
+        requests: Documents[MenteeRequest],
+        places: MentorPlaces,
+        people: PeopleReadModel,
+        weights: CompatibilityWeights,
+        clock: Clock,
+    ) -> None:
+        self.documents = matches
+        self._requests = requests
+        self._places = places
+        self._people = people
+        self._weights = weights
+        self._clock = clock
+
+    async def get(self, principal: Principal, match_id: str) -> Versioned[Match]:
+        stored = await load(self.documents, match_id, "match")
+        if not can_see_match(principal, stored.item):
+            raise NotFound(f"match {match_id} not found")
+        return stored
+
+    async def _side(self, principal: Principal, match_id: str) -> Side:
+        stored = await load(self.documents, match_id, "match")
+        side = stored.item.side_of(principal.subject)
+        if side is None:  # not addressed to the caller: as if it did not exist
+            raise NotFound(f"match {match_id} not found")
+        return side
+
+    async def mine(self, principal: Principal, role: str) -> list[Versioned[Match]]:
+        found: list[Versioned[Match]] = []
+        for side in MY_ROLES:
+            if role in ("", side):
+                found.extend(await self.documents.find_by(f"{side}_id", principal.subject))
+        return sorted(found, key=lambda s: s.item.created_at)
+
+    async def request_mentor(
+        self, principal: Principal, request_id: str, mentor_id: str, note: str
+    ) -> Versioned[Match]:
+        stored = await load(self._requests, request_id, "request")
+        request = stored.item
+        if request.mentee_id != principal.subject:
+            raise NotFound(f"request {request_id} not found")
+        request.require_status(RequestStatus.WAITING, action="ask a mentor")
+        if mentor_id in request.declined_mentor_ids:
+            raise FailedPrecondition(f"{mentor_id} already declined or was declined for this")
+        explanation = await self._explain_direct(request, mentor_id)
+        match = Match(
+            match_id=new_match_id(),
+            mentor_id=mentor_id,
+            mentee_id=request.mentee_id,
+            request_id=request_id,
+            cycle_id=request.cycle_id,
+            origin=Origin.DIRECT,
+            status=MatchStatus.REQUESTED,
+            mentee_accepted=True,
+            explanation=explanation,
+            topics=topics_of(request),
+            note=note,
+            created_at=self._clock(),
+        )
+
+        def claim(current: MenteeRequest) -> list[EventPayload]:
+            current.propose(match.match_id, self._clock())
+            return []
+
+        # The request is claimed first: of two concurrent direct requests only one wins it.
+        await change(self._requests, request_id, claim, what="request")
+        event = MatchRequested(
+            match_id=match.match_id,
+            mentor_id=mentor_id,
+            mentee_id=match.mentee_id,
+            score=explanation.score,
+        )
+        version = await self.documents.save(
+            match.match_id, match, expected_version=0, events=[event]
+        )
+        return Versioned(match, version)
+
+    async def _explain_direct(self, request: MenteeRequest, mentor_id: str) -> ExplanationRecord:
+        mentee = await self._people.person(request.mentee_id)
+        mentor = await self._people.person(mentor_id)
+        view = self._places.view(mentor_id)
+        if mentee is None or mentor is None or view.capacity <= 0:
+            raise FailedPrecondition(f"{mentor_id} does not offer mentoring")
+        if view.places_free <= 0:
+            raise FailedPrecondition(f"{mentor_id} has no free place ({view.capacity} taken)")
+        # Authoritative chain now, not only the one filed with the request.
+        chain = await self._people.reporting_chain(request.mentee_id)
+        facts = mentee_facts(request, mentee, chain)
+        explained = explain_pair(facts, facts_of(mentor, view), self._weights)
+        if isinstance(explained, str):
+            raise FailedPrecondition(f"cannot ask this mentor: {explained}")
+        return explained
+
+    async def accept(self, principal: Principal, match_id: str) -> Versioned[Match]:
+        side = await self._side(principal, match_id)
+        current = await load(self.documents, match_id, "match")
+        match = current.item
+        today = self._clock().date()
+        if match.would_activate(side):
+            await self._require_mentor_time(match, today)
+        takes_place = match.status is MatchStatus.REQUESTED and side is Side.MENTOR
+        if takes_place:
+            await self._places.take_place(match.mentor_id, match_id, match.mentee_id)
+        try:
+            saved = await change(
+                self.documents, match_id, lambda m: m.accept(side, today), what="match"
+            )
+        except Exception:
+            if takes_place:  # the request was withdrawn or declined meanwhile
+                await self._places.release_place(match.mentor_id, match_id)
+            raise
+        if saved.item.status is MatchStatus.ACTIVE:
+            await self._mark_request(saved.item, matched=True)
+        return saved
+
+    async def _require_mentor_time(self, match: Match, today: date) -> None:
+        """A new commitment must fit the mentor's ledger (profiles) before it starts."""
+        starts_on, ends_on = match.planned_period(today)
+        answer = await self._people.check_commitment(
+            match.mentor_id, MENTOR_SHARE_PCT, starts_on, ends_on
+        )
+        if not answer.fits:
+            raise FailedPrecondition(
+                f"{match.mentor_id}'s time is fully committed for this period: {answer.reason}"
+            )
+
+    async def decline(self, principal: Principal, match_id: str, reason: str) -> Versioned[Match]:
+        side = await self._side(principal, match_id)
+        saved = await change(
+            self.documents, match_id, lambda m: m.decline(side, reason), what="match"
+        )
+        await self._places.release_place(saved.item.mentor_id, match_id)
+        await self._mark_request(saved.item, matched=False)
+        return saved
+
+    async def complete(
+        self, principal: Principal, match_id: str, rating: int, comment: str
+    ) -> Versioned[Match]:
+        side = await self._side(principal, match_id)
+        feedback = Feedback(rating=rating, comment=comment, given_at=self._clock())
+        today = self._clock().date()
+        saved = await change(
+            self.documents, match_id, lambda m: m.give_feedback(side, feedback, today), what="match"
+        )
+        if saved.item.status is MatchStatus.COMPLETED:
+            await self._places.release_place(saved.item.mentor_id, match_id)
+        return saved
+
+    async def end(self, principal: Principal, match_id: str, reason: str) -> Versioned[Match]:
+        stored = await self.get(principal, match_id)
+        side = stored.item.side_of(principal.subject)
+        ended_by = side.value if side is not None else "hr_admin"
+        today = self._clock().date()
+        saved = await change(
+            self.documents,
+            match_id,
+            lambda m: m.end_early(ended_by, reason, today),
+            what="match",
+        )
+        await self._places.release_place(saved.item.mentor_id, match_id)
+        return saved
+
+    async def _mark_request(self, match: Match, *, matched: bool) -> None:
+        def update(request: MenteeRequest) -> list[EventPayload]:
+            if matched:
+                request.matched(match.match_id)
+            else:
+                request.match_declined(match.match_id, match.mentor_id)
+            return []
+
+        await change(self._requests, match.request_id, update, what="request")

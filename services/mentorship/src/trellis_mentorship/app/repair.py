@@ -1,0 +1,104 @@
+"""Repair what a crash between two single-document writes can leave behind.
+
+Proposing or accepting writes a mentor's places document, a request and a
+match one after the other (no multi-document transactions). A process that
+dies in between can leave a place held for a match that was never written or
+has already ended, or a request claimed by a match that does not exist. This
+sweep finds such leftovers once they are older than a grace period (so a write
+still in flight is never mistaken for one) and puts them right. Running it
+twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import datetime, timedelta
+
+from trellis_mentorship.app.changes import Clock, change
+from trellis_mentorship.app.mentors import MentorPlaces
+from trellis_mentorship.app.ports import Documents
+from trellis_mentorship.domain.match import Match, MatchStatus
+from trellis_mentorship.domain.mentee_request import MenteeRequest, RequestStatus
+from trellis_shared.events import EventPayload
+
+log = logging.getLogger(__name__)
+GRACE = timedelta(minutes=10)
+
+
+def _old(moment: datetime | None, now: datetime) -> bool:
+    return moment is None or moment <= now - GRACE
+
+
+class Repair:
+    def __init__(
+        self,
+        places: MentorPlaces,
+        requests: Documents[MenteeRequest],
+        matches: Documents[Match],
+        clock: Clock,
+    ) -> None:
+        self._places = places
+        self._requests = requests
+        self._matches = matches
+        self._clock = clock
+
+    async def sweep(self) -> int:
+        """Returns how many leftovers were repaired."""
+        now = self._clock()
+        return await self._release_orphan_holds(now) + await self._settle_claims(now)
+
+    async def _release_orphan_holds(self, now: datetime) -> int:
+        repaired = 0
+        for load in self._places.loads():
+            for hold in load.holds:
+                if not _old(hold.taken_at, now):
+                    continue
+                match = await self._matches.get(hold.match_id)
+                if match is None or not match.item.holds_a_place:
+                    await self._places.release_place(load.employee_id, hold.match_id)
+                    repaired += 1
+        return repaired
+
+    async def _settle_claims(self, now: datetime) -> int:
+        repaired = 0
+        for stored in await self._requests.find_by("status", RequestStatus.PROPOSED.value):
+            request = stored.item
+            if not _old(request.claimed_at, now):
+                continue
+            match = await self._matches.get(request.match_id)
+            status = match.item.status if match is not None else None
+            if status in (MatchStatus.PROPOSED, MatchStatus.REQUESTED):
+                continue  # a pending answer: nothing is wrong
+            found = match.item if match is not None else None
+
+            def settle(current: MenteeRequest, found: Match | None = found) -> list[EventPayload]:
+                return _settle(current, found)
+
+            await change(self._requests, request.request_id, settle, what="request")
+            repaired += 1
+        return repaired
+
+    async def sweep_forever(self, stop: asyncio.Event, interval_s: float) -> None:
+        while not stop.is_set():
+            try:
+                repaired = await self.sweep()
+                if repaired:
+                    log.warning(
+                        "repaired leftovers of interrupted writes", extra={"count": repaired}
+                    )
+            except Exception:  # the sweep must outlive a bad moment of the database
+                log.exception("repair sweep failed; retrying at the next interval")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), interval_s)
+
+
+def _settle(request: MenteeRequest, match: Match | None) -> list[EventPayload]:
+    if match is None:
+        request.release_claim(request.match_id)
+    elif match.status is MatchStatus.DECLINED:
+        request.match_declined(match.match_id, match.mentor_id)
+    else:  # active, completed or ended: it did become a mentorship
+        request.matched(match.match_id)
+    return []
