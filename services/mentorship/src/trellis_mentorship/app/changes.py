@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from trellis_mentorship.app.ports import Documents, Model, Versioned
 from trellis_shared.errors import NotFound, StaleVersion, Unavailable
 from trellis_shared.events import EventPayload
+from trellis_shared.mongo.write_locks import PROCESS_CHANGE_LOCKS
 
 Clock = Callable[[], datetime]
 Mutation = Callable[[Model], Sequence[EventPayload]]
@@ -42,6 +43,18 @@ async def change(
     create: Callable[[], Model] | None = None,
 ) -> Versioned[Model]:
     """Apply `mutate` to a fresh copy and save it; `create` makes a missing document."""
+    # Changes in this process queue per document: a burst costs N writes, not N².
+    async with PROCESS_CHANGE_LOCKS.hold((what, key)):
+        return await _change(documents, key, mutate, what, create)
+
+
+async def _change(
+    documents: Documents[Model],
+    key: str,
+    mutate: Mutation[Model],
+    what: str,
+    create: Callable[[], Model] | None,
+) -> Versioned[Model]:
     for _ in range(MAX_ATTEMPTS):
         stored = await documents.get(key)
         if stored is None:
