@@ -11,7 +11,9 @@ import, GetProfile under load and skill search, each against a bare baseline;
 postings recommendations over 50,000 open postings (benchmarks/postings_recommend.py)
 and application submissions end to end (benchmarks/postings_submit.py); the
 mentorship matching engine against the `matching` package
-(benchmarks/mentorship_matching.py). Each also runs alone with
+(benchmarks/mentorship_matching.py); bidding clearing at 50,000 bidders against a
+greedy baseline (benchmarks/bidding_clearing.py) and concurrent bid placement
+(benchmarks/bidding_bids.py). Each also runs alone with
 `python -m benchmarks.<module>`.
 """
 
@@ -22,7 +24,14 @@ import json
 import time
 from collections.abc import Callable
 
-from benchmarks import mentorship_matching, postings_recommend, postings_submit, profiles
+from benchmarks import (
+    bidding_bids,
+    bidding_clearing,
+    mentorship_matching,
+    postings_recommend,
+    postings_submit,
+    profiles,
+)
 from trellis_shared.contracts.skeleton import TallyIncremented
 from trellis_shared.events.envelope import Envelope, envelope_from_kafka
 from trellis_shared.kafka.consumer import ConsumedRecord, process_record
@@ -103,9 +112,17 @@ def main() -> int:
     ]
     # Service benchmarks on the real stack: their targets are information only
     # (a shared machine is too noisy); they fail the run only when they could not run.
-    services_ran = [profiles.main() == 0, postings_submit.main() == 0]
+    services_ran = [
+        profiles.main() == 0,
+        postings_submit.main() == 0,
+        bidding_bids.main() == 0,
+    ]
     # Pure engines: their targets are checked (best-of runs, baselines in the same run).
-    engines = [postings_recommend.main() == 0, mentorship_matching.main() == 0]
+    engines = [
+        postings_recommend.main() == 0,
+        mentorship_matching.main() == 0,
+        bidding_clearing.main() == 0,
+    ]
     return 0 if all(results) and all(services_ran) and all(engines) else 1
 
 

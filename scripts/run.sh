@@ -32,6 +32,8 @@ start skeleton-writer "$PY" -m trellis_skeleton.entrypoints.cli writer
 start skeleton-reader "$PY" -m trellis_skeleton.entrypoints.cli reader
 start profiles "$PY" -m trellis_profiles.entrypoints.cli serve
 start postings "$PY" -m trellis_postings.entrypoints.cli serve
+start mentorship "$PY" -m trellis_mentorship.entrypoints.cli serve
+start bidding "$PY" -m trellis_bidding.entrypoints.cli serve
 
 wait_healthy() {  # name, address
   if ! "$PY" -m trellis_shared.grpc.wait_healthy "$2" 60 >/dev/null; then
@@ -43,6 +45,8 @@ wait_healthy() {  # name, address
 }
 wait_healthy profiles localhost:50051
 wait_healthy postings localhost:50052
+wait_healthy mentorship localhost:50053
+wait_healthy bidding localhost:50054
 
 say "run: loading the demo organisation into profiles (idempotent; TRELLIS_PROFILES_DEMO_SIZE people)"
 if ! "$PY" -m trellis_profiles.entrypoints.cli demo-org; then
@@ -55,6 +59,20 @@ say "run: posting demo opportunities of every kind (idempotent)"
 if ! "$PY" -m trellis_postings.entrypoints.cli demo; then
   say "run: demo postings failed; last lines of the postings log:"
   tail -n 30 "$LOG_DIR/postings.log"
+  exit 1
+fi
+
+say "run: demo mentors, mentee requests and an open mentoring cycle (idempotent)"
+if ! "$PY" -m trellis_mentorship.entrypoints.cli demo; then
+  say "run: demo mentorship failed; last lines of the mentorship log:"
+  tail -n 30 "$LOG_DIR/mentorship.log"
+  exit 1
+fi
+
+say "run: a demo bidding round open for bids over the demo stretch assignments (idempotent)"
+if ! "$PY" -m trellis_bidding.entrypoints.cli demo; then
+  say "run: demo bidding round failed; last lines of the bidding log:"
+  tail -n 30 "$LOG_DIR/bidding.log"
   exit 1
 fi
 
@@ -71,6 +89,8 @@ cat <<INFO
                                     health + reflection: grpcurl -plaintext localhost:50051 list)
   postings gRPC   localhost:50052  (OpportunityService, ApplicationService, InterviewService,
                                     RecommendationService; health + reflection)
+  mentorship gRPC localhost:50053  (MentorshipService, MatchingService; health + reflection)
+  bidding gRPC    localhost:50054  (CatalogService, RoundService, BidService; health + reflection)
   skeleton gRPC   localhost:50050  (health + reflection)
   Kafka           ${TRELLIS_KAFKA_BOOTSTRAP:-localhost:9092}
   database        ${TRELLIS_MONGODB_URI:-mongodb://localhost:27017}

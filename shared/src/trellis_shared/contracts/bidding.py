@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import Field
 
@@ -11,6 +11,7 @@ from trellis_shared.contracts.common import SkillLevel
 from trellis_shared.events import EventPayload
 
 AWARD_TOPIC = "trellis.bidding.award.v1"
+ROUND_TOPIC = "trellis.bidding.round.v1"
 
 
 class AssignmentAwarded(EventPayload):
@@ -30,4 +31,44 @@ class AssignmentAwarded(EventPayload):
     skills: list[SkillLevel] = []
 
 
+class RoundOpened(EventPayload):
+    """A bidding round takes bids from now until `closes_at`."""
+
+    event_type = "trellis.bidding.round.opened"
+    event_version = 1
+
+    round_id: str = Field(min_length=1)
+    title: str = ""
+    assignment_ids: list[str]
+    opens_at: datetime
+    closes_at: datetime
+    budget: int = Field(ge=1)
+    mode: str
+
+
+class RoundClosed(EventPayload):
+    event_type = "trellis.bidding.round.closed"
+    event_version = 1
+
+    round_id: str = Field(min_length=1)
+    bidders: int = Field(ge=0)
+
+
+class RoundCleared(EventPayload):
+    """The round is allocated; each bidder can read their own result and why."""
+
+    event_type = "trellis.bidding.round.cleared"
+    event_version = 1
+
+    round_id: str = Field(min_length=1)
+    mode: str
+    seed: int
+    bidders: int = Field(ge=0)
+    awards: int = Field(ge=0)
+    # Bidders, so a notifier can tell each of them that their result is ready.
+    employee_ids: list[str] = []
+
+
 REGISTRY.register(AssignmentAwarded, topic=AWARD_TOPIC)
+for _payload in (RoundOpened, RoundClosed, RoundCleared):
+    REGISTRY.register(_payload, topic=ROUND_TOPIC)

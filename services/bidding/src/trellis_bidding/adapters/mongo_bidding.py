@@ -1,0 +1,89 @@
+"""Bidding's collections: rounds and wallets (aggregates with outbox), the catalog
+and bidder read models, and carried-over points."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pymongo import ASCENDING
+from pymongo.asynchronous.collection import AsyncCollection
+
+from trellis_bidding.domain.rounds import Round, RoundStatus
+from trellis_bidding.domain.wallets import Wallet
+from trellis_shared.mongo.model_store import Versioned
+from trellis_shared.mongo.write_locks import PROCESS_WRITE_LOCKS, document_key
+
+FIELDS = {"version": 1, "state": 1}
+SETTLED = [RoundStatus.CLEARED.value, RoundStatus.CANCELLED.value]
+
+
+class MongoQueries:
+    def __init__(
+        self,
+        rounds: AsyncCollection[dict[str, Any]],
+        wallets: AsyncCollection[dict[str, Any]],
+    ) -> None:
+        self._rounds = rounds
+        self._wallets = wallets
+
+    async def ensure_indexes(self) -> None:
+        await self._wallets.create_index([("state.round_id", ASCENDING)])
+        await self._rounds.create_index([("state.status", ASCENDING)])
+
+    async def wallets_of(self, round_id: str) -> list[Versioned[Wallet]]:
+        cursor = self._wallets.find({"state.round_id": round_id}, FIELDS).sort("_id", ASCENDING)
+        return [
+            Versioned(Wallet.model_validate(d["state"]), int(d["version"])) async for d in cursor
+        ]
+
+    async def wallets_released_by(self, manager_id: str) -> list[Versioned[Wallet]]:
+        cursor = self._wallets.find(
+            {"state.release.manager_id": manager_id, "state.release.status": "requested"}, FIELDS
+        ).sort("_id", ASCENDING)
+        return [
+            Versioned(Wallet.model_validate(d["state"]), int(d["version"])) async for d in cursor
+        ]
+
+    async def rounds(self) -> list[Versioned[Round]]:
+        return await self._rounds_matching({})
+
+    async def rounds_due(self) -> list[Versioned[Round]]:
+        return await self._rounds_matching({"state.status": {"$nin": SETTLED}})
+
+    async def _rounds_matching(self, query: dict[str, Any]) -> list[Versioned[Round]]:
+        cursor = self._rounds.find(query, FIELDS).sort("_id", ASCENDING)
+        return [
+            Versioned(Round.model_validate(d["state"]), int(d["version"])) async for d in cursor
+        ]
+
+
+class MongoKeyed:
+    """A read model's documents: `{_id: key, data: {...}}`, written by one process."""
+
+    def __init__(self, collection: AsyncCollection[dict[str, Any]]) -> None:
+        self._collection = collection
+
+    async def load_all(self) -> dict[str, dict[str, object]]:
+        return {str(d["_id"]): dict(d["data"]) async for d in self._collection.find({})}
+
+    async def put(self, key: str, data: dict[str, object]) -> None:
+        async with PROCESS_WRITE_LOCKS.hold(document_key(self._collection, key)):
+            await self._collection.replace_one(
+                {"_id": key}, {"_id": key, "data": data}, upsert=True
+            )
+
+
+class MongoBalances:
+    def __init__(self, collection: AsyncCollection[dict[str, Any]]) -> None:
+        self._collection = collection
+
+    async def carried(self, employee_id: str) -> int:
+        document = await self._collection.find_one({"_id": employee_id})
+        return int(document["carried"]) if document else 0
+
+    async def set_carried(self, updates: dict[str, int]) -> None:
+        for employee_id, carried in updates.items():
+            async with PROCESS_WRITE_LOCKS.hold(document_key(self._collection, employee_id)):
+                await self._collection.replace_one(
+                    {"_id": employee_id}, {"_id": employee_id, "carried": carried}, upsert=True
+                )

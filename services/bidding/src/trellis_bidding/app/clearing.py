@@ -1,0 +1,247 @@
+"""Clearing a round: gather the sealed bids, ask postings for skill fit, run the
+engine, then commit the awards and their events on the round, and each bidder's
+result on their wallet.
+
+The round document is the commit point: its `clearing` state is claimed by one
+clearer at a time (a second concurrent clearing gets FAILED_PRECONDITION), and
+awards with their `assignment.awarded` events are written to it before any
+wallet. If a process dies in between, the claim goes stale and a new clearing
+recomputes the same result from the recorded seed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from trellis_bidding.app.ports import Balances, FitScores, Queries
+from trellis_bidding.app.read_models import Bidders, Catalog
+from trellis_bidding.app.rounds import require_hr
+from trellis_bidding.domain import rounds
+from trellis_bidding.domain.allocation import BidOutcome
+from trellis_bidding.domain.clearing import RoundOutcome, clear_round
+from trellis_bidding.domain.inputs import (
+    Assignment,
+    Bid,
+    Bidder,
+    ClearingMode,
+    RoundSettings,
+)
+from trellis_bidding.domain.points import next_round_budget
+from trellis_bidding.domain.release import AUTO
+from trellis_bidding.domain.rounds import Award, Round, RoundStatus
+from trellis_bidding.domain.stability import envy_count, find_blocking_pairs
+from trellis_bidding.domain.wallets import Outcome, Result, Wallet, wallet_id
+from trellis_shared.contracts.bidding import AssignmentAwarded, RoundCleared
+from trellis_shared.contracts.common import SkillLevel
+from trellis_shared.errors import FailedPrecondition
+from trellis_shared.events import EventPayload
+from trellis_shared.grpc.tokens import Principal
+from trellis_shared.mongo.model_store import ModelStore, Versioned
+
+log = logging.getLogger(__name__)
+Clock = Callable[[], datetime]
+# Award events go out in chunks: one save holds fewer than 1,000 events.
+AWARDS_PER_SAVE = 500
+WON_OR_LOST = {
+    BidOutcome.WON: "won",
+    BidOutcome.OUT_PRIORITISED: "seats went to higher priorities",
+    BidOutcome.HOLDS_HIGHER_RANKED: "you already hold awards you ranked higher",
+    BidOutcome.NO_FREE_TIME: "it does not fit your free time next to your higher-ranked awards",
+    BidOutcome.HOLDS_OTHER_AWARD: "the total-points allocation gave you another award",
+    BidOutcome.OUTWEIGHED: "the total-points allocation gave the seat to others",
+}
+
+
+class Clearing:
+    def __init__(
+        self,
+        rounds_store: ModelStore[Round],
+        wallets: ModelStore[Wallet],
+        queries: Queries,
+        catalog: Catalog,
+        bidders: Bidders,
+        balances: Balances,
+        fits: FitScores,
+        clock: Clock,
+    ) -> None:
+        self._rounds = rounds_store
+        self._wallets = wallets
+        self._queries = queries
+        self._catalog = catalog
+        self._bidders = bidders
+        self._balances = balances
+        self._fits = fits
+        self._clock = clock
+
+    async def clear_as(self, viewer: Principal, round_id: str) -> Versioned[Round]:
+        require_hr(viewer, "clear a round")
+        current = await self._rounds.load(round_id)
+        if current.value.status is RoundStatus.OPEN:  # hr_admin may end the window early
+            bidders = len(await self._queries.wallets_of(round_id))
+            await self._rounds.apply(round_id, lambda r: rounds.close(r, bidders))
+        return await self.clear(round_id)
+
+    async def clear(self, round_id: str) -> Versioned[Round]:
+        current = await self._rounds.load(round_id)
+        if current.value.status is RoundStatus.CLEARED:
+            raise FailedPrecondition("the round is already cleared")
+        wallets = [w.value for w in await self._queries.wallets_of(round_id) if w.value.bids]
+        outcome = await self._compute(current.value, wallets)
+        await self._rounds.apply(round_id, lambda r: _claim(r, self._clock()))
+        saved = await self._commit(round_id, outcome, sorted(w.employee_id for w in wallets))
+        await self._write_results(saved.value, wallets, outcome)
+        return await self._rounds.apply(round_id, _results_written)
+
+    async def _compute(self, round_: Round, wallets: list[Wallet]) -> RoundOutcome:
+        terms = round_.terms
+        assignments = []
+        for assignment_id in terms.assignment_ids:
+            entry = self._catalog.get(assignment_id)
+            seats = entry.seats_free if entry is not None else 0
+            share = entry.share_pct if entry is not None else 100
+            assignments.append(
+                Assignment(assignment_id=assignment_id, seats=seats, share_pct=share)
+            )
+        pairs = [(b.assignment_id, w.employee_id) for w in wallets for b in w.bids]
+        fits = await self._fits.scores(pairs)
+        bidders = []
+        bids = []
+        for wallet in wallets:
+            facts = self._bidders.get(wallet.employee_id)
+            bidders.append(
+                Bidder(
+                    employee_id=wallet.employee_id,
+                    budget=wallet.budget,
+                    # Unknown availability counts as none: an award must never overcommit.
+                    free_share_pct=facts.free_share_pct if facts else 0,
+                    fit={
+                        b.assignment_id: fits.get((b.assignment_id, wallet.employee_id), 0.0)
+                        for b in wallet.bids
+                    },
+                )
+            )
+            bids += [
+                Bid(
+                    employee_id=wallet.employee_id,
+                    assignment_id=b.assignment_id,
+                    points=b.points,
+                    rank=b.rank,
+                )
+                for b in wallet.bids
+            ]
+        settings = RoundSettings(
+            seed=round_.seed, mode=ClearingMode(terms.mode.value), max_awards=terms.max_awards
+        )
+        return clear_round(assignments, bidders, bids, settings)
+
+    async def _commit(
+        self, round_id: str, outcome: RoundOutcome, bidder_ids: list[str]
+    ) -> Versioned[Round]:
+        allocation = outcome.allocation
+        awards = [
+            Award(assignment_id=a.assignment_id, employee_id=a.employee_id, points=a.points)
+            for a in outcome.awards
+        ]
+
+        def record(round_: Round) -> list[EventPayload]:
+            round_.awards = awards
+            round_.bidders = len(bidder_ids)
+            round_.bidder_ids = bidder_ids
+            round_.points_spent = sum(a.points for a in awards)
+            round_.blocking_pairs = len(find_blocking_pairs(allocation.instance, allocation.won))
+            round_.envy = envy_count(allocation.instance, allocation.won)
+            return []
+
+        saved = await self._rounds.apply(round_id, record)
+        while saved.value.status is RoundStatus.CLEARING:
+            saved = await self._rounds.apply(round_id, self._announce_chunk)
+        return saved
+
+    def _announce_chunk(self, round_: Round) -> list[EventPayload]:
+        start = round_.awards_announced
+        chunk = round_.awards[start : start + AWARDS_PER_SAVE]
+        round_.awards_announced = start + len(chunk)
+        events: list[EventPayload] = [self._award_event(round_, a) for a in chunk]
+        if round_.awards_announced >= len(round_.awards):
+            round_.status = RoundStatus.CLEARED
+            round_.cleared_at = self._clock()
+            events.append(_cleared(round_))
+        return events
+
+    def _award_event(self, round_: Round, award: Award) -> AssignmentAwarded:
+        entry = self._catalog.get(award.assignment_id)
+        today = self._clock().date()
+        starts = (entry.starts_on if entry else None) or today
+        return AssignmentAwarded(
+            round_id=round_.round_id,
+            assignment_id=award.assignment_id,
+            employee_id=award.employee_id,
+            title=entry.title if entry else "",
+            share_pct=entry.share_pct if entry else 1,
+            starts_on=starts,
+            ends_on=(entry.ends_on if entry else None) or starts,
+            points_spent=award.points,
+            skills=[SkillLevel(skill_id=s, level=1) for s in (entry.skill_ids if entry else [])],
+        )
+
+    async def _write_results(
+        self, round_: Round, wallets: list[Wallet], outcome: RoundOutcome
+    ) -> None:
+        terms = round_.terms
+        settlements = {s.employee_id: s for s in outcome.settlements}
+        carried: dict[str, int] = {}
+        for wallet in wallets:
+            explanation = outcome.explanations[wallet.employee_id]
+            settlement = settlements[wallet.employee_id]
+            result = Result(
+                awarded=list(explanation.awarded),
+                points_spent=settlement.spent,
+                points_returned=settlement.returned,
+                next_round_budget=next_round_budget(
+                    terms.budget, settlement.returned, terms.carry_over_cap
+                ),
+                outcomes=[
+                    Outcome(
+                        assignment_id=b.assignment_id,
+                        points=b.priority.points,
+                        rank=b.rank,
+                        won=b.outcome is BidOutcome.WON,
+                        cutoff=b.cutoff.describe() if b.cutoff else "no seat was awarded",
+                        reason=b.line or WON_OR_LOST[b.outcome],
+                    )
+                    for b in explanation.bids
+                ],
+            )
+            carried[wallet.employee_id] = min(settlement.returned, terms.carry_over_cap)
+
+            def attach(target: Wallet, result: Result = result) -> list[EventPayload]:
+                target.result = result
+                if target.release is not None:  # due at the latest when the round closed
+                    target.release.approve(AUTO)
+                return []
+
+            await self._wallets.apply(wallet_id(round_.round_id, wallet.employee_id), attach)
+        await self._balances.set_carried(carried)
+
+
+def _claim(round_: Round, now: datetime) -> list[EventPayload]:
+    rounds.claim_clearing(round_, now)
+    return []
+
+
+def _results_written(round_: Round) -> list[EventPayload]:
+    round_.results_written = True
+    return []
+
+
+def _cleared(round_: Round) -> RoundCleared:
+    return RoundCleared(
+        round_id=round_.round_id,
+        mode=round_.terms.mode.value,
+        seed=round_.seed,
+        bidders=round_.bidders,
+        awards=len(round_.awards),
+        employee_ids=round_.bidder_ids,
+    )

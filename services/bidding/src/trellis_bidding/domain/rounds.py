@@ -1,0 +1,164 @@
+"""A bidding round and its lifecycle: scheduled → open → closed → clearing → cleared,
+or cancelled. The window opens and closes itself with time (the service's sweep);
+hr_admin may close early and clear. Clearing is claimed by one writer at a time
+(the `clearing` state), so a second concurrent clearing is refused."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Self
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from trellis_shared.contracts.bidding import RoundClosed, RoundOpened
+from trellis_shared.errors import FailedPrecondition
+from trellis_shared.events import EventPayload
+
+MAX_ASSIGNMENTS = 500
+# A clearing that has not finished after this long is taken to have died with
+# its process and may be claimed again (the seed makes the re-run identical).
+STALE_CLEARING = timedelta(minutes=10)
+
+
+def as_utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+class RoundStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    OPEN = "open"
+    CLOSED = "closed"
+    CLEARING = "clearing"
+    CLEARED = "cleared"
+    CANCELLED = "cancelled"
+
+
+class Mode(StrEnum):
+    DEFAULT = "default"
+    WELFARE = "welfare"
+
+
+class RoundTerms(BaseModel):
+    """What hr_admin sets when opening a round."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    title: str = Field(min_length=3, max_length=200)
+    assignment_ids: list[str] = Field(min_length=1, max_length=MAX_ASSIGNMENTS)
+    opens_at: datetime
+    closes_at: datetime
+    budget: int = Field(default=100, ge=1, le=100_000)
+    mode: Mode = Mode.DEFAULT
+    max_awards: int = Field(default=1, ge=1, le=5)
+    carry_over_cap: int = Field(default=0, ge=0, le=1_000_000)
+
+    @field_validator("opens_at", "closes_at")
+    @classmethod
+    def _utc(cls, value: datetime) -> datetime:
+        return as_utc(value)
+
+    @field_validator("assignment_ids")
+    @classmethod
+    def _unique(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("an assignment is listed twice")
+        return value
+
+    @model_validator(mode="after")
+    def _default_cap(self) -> Self:
+        # The window is checked by the use case, which can name the field and
+        # knows the time; here only the cap's default (the budget) is filled in.
+        if not self.carry_over_cap:
+            self.carry_over_cap = self.budget
+        return self
+
+
+class Award(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    assignment_id: str
+    employee_id: str
+    points: int
+
+
+class Round(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    round_id: str
+    terms: RoundTerms
+    status: RoundStatus = RoundStatus.SCHEDULED
+    seed: int
+    created_by: str
+    created_at: datetime
+    clearing_started_at: datetime | None = None
+    cleared_at: datetime | None = None
+    bidders: int = 0
+    bidder_ids: list[str] = []
+    awards: list[Award] = []
+    awards_announced: int = 0  # award events already written (they go out in chunks)
+    blocking_pairs: int = 0
+    envy: int = 0
+    points_spent: int = 0
+    results_written: bool = False
+
+    def require(self, *allowed: RoundStatus, action: str) -> None:
+        if self.status not in allowed:
+            names = " or ".join(s.value for s in allowed)
+            raise FailedPrecondition(
+                f"cannot {action}: the round is {self.status.value} (needs {names})"
+            )
+
+    def accepting_bids(self, now: datetime) -> bool:
+        return self.status is RoundStatus.OPEN and self.terms.opens_at <= now < self.terms.closes_at
+
+
+def opened(round_: Round) -> RoundOpened:
+    terms = round_.terms
+    return RoundOpened(
+        round_id=round_.round_id,
+        title=terms.title,
+        assignment_ids=terms.assignment_ids,
+        opens_at=terms.opens_at,
+        closes_at=terms.closes_at,
+        budget=terms.budget,
+        mode=terms.mode.value,
+    )
+
+
+def advance_with_time(round_: Round, now: datetime, bidders: int) -> list[EventPayload]:
+    """Open at `opens_at`, close at `closes_at` (what the sweep applies)."""
+    events: list[EventPayload] = []
+    if round_.status is RoundStatus.SCHEDULED and round_.terms.opens_at <= now:
+        round_.status = RoundStatus.OPEN
+        events.append(opened(round_))
+    if round_.status is RoundStatus.OPEN and round_.terms.closes_at <= now:
+        events += close(round_, bidders)
+    return events
+
+
+def close(round_: Round, bidders: int) -> list[EventPayload]:
+    round_.require(RoundStatus.OPEN, action="close the round")
+    round_.status = RoundStatus.CLOSED
+    round_.bidders = bidders
+    return [RoundClosed(round_id=round_.round_id, bidders=bidders)]
+
+
+def claim_clearing(round_: Round, now: datetime) -> None:
+    stale = (
+        round_.status is RoundStatus.CLEARING
+        and round_.clearing_started_at is not None
+        and now - round_.clearing_started_at > STALE_CLEARING
+    )
+    if round_.status is RoundStatus.CLEARING and not stale:
+        raise FailedPrecondition("the round is already being cleared")
+    if not stale:
+        round_.require(RoundStatus.CLOSED, action="clear the round")
+    round_.status = RoundStatus.CLEARING
+    round_.clearing_started_at = now
+
+
+def cancel(round_: Round) -> list[EventPayload]:
+    round_.require(RoundStatus.SCHEDULED, RoundStatus.OPEN, RoundStatus.CLOSED, action="cancel")
+    round_.status = RoundStatus.CANCELLED
+    return []
