@@ -10,10 +10,11 @@ from datetime import date
 from typing import Any, Generic
 
 from trellis_mentorship.app.people import PeopleReadModel
-from trellis_mentorship.app.ports import LedgerAnswer, Model, Versioned
+from trellis_mentorship.app.ports import Model, Versioned
 from trellis_shared.contracts.profiles import ProfileSnapshot, SnapshotMobility, SnapshotSkill
 from trellis_shared.errors import StaleVersion
 from trellis_shared.events import EventPayload
+from trellis_shared.peers.profiles import LedgerAnswer
 
 
 class FakeDocuments(Generic[Model]):
@@ -76,7 +77,7 @@ class FakeProfiles:
         return [s for s in skill_ids if s.startswith("unknown")]
 
     async def check_commitment(
-        self, employee_id: str, share_pct: int, starts_on: date, ends_on: date
+        self, employee_id: str, kind: str, share_pct: int, starts_on: date, ends_on: date
     ) -> LedgerAnswer:
         if employee_id in self.busy:
             return LedgerAnswer(False, "100% already committed")

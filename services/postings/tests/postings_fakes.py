@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from trellis_postings.app.ports import LedgerAnswer, Person, SearchCriteria, Stored
+from trellis_postings.app.ports import Person, SearchCriteria, Stored
 from trellis_postings.domain.fit_facts import CandidateFacts
 from trellis_postings.domain.opportunity import Opportunity
 from trellis_shared.errors import StaleVersion
 from trellis_shared.events import EventPayload
+from trellis_shared.peers.profiles import LedgerAnswer
 
 
 @dataclass

@@ -13,14 +13,14 @@ from profiles_harness import RunningProfiles, running_profiles
 
 from trellis.postings.v1 import postings_pb2 as pb
 from trellis.profiles.v1 import profiles_pb2 as ppb
-from trellis_postings.adapters.mongo_postings import MongoPeople
-from trellis_postings.adapters.profiles_client import ProfilesClient
 from trellis_postings.app.read_model import PeopleReadModel
 from trellis_shared.contracts.bidding import AWARD_TOPIC, AssignmentAwarded
 from trellis_shared.contracts.postings import APPLICATION_TOPIC, INTERVIEW_TOPIC, OPPORTUNITY_TOPIC
 from trellis_shared.events.envelope import Envelope, envelope_from_kafka
 from trellis_shared.grpc.status import field_violations_from_trailers
 from trellis_shared.kafka.topics import dead_letter_topic
+from trellis_shared.mongo.snapshot_store import MongoSnapshots
+from trellis_shared.peers.profiles import ProfilesClient
 from trellis_shared.testing.infrastructure import Infrastructure, NamespaceFactory
 from trellis_shared.testing.kafka_reader import read_topic
 from trellis_shared.testing.waiting import eventually
@@ -539,7 +539,7 @@ async def test_read_model_misses_fall_back_to_profiles_once(
 ) -> None:
     _, postings = stack
     fresh = PeopleReadModel(
-        MongoPeople(postings.app.mongo[postings.settings.postings_database]["people_fallback"]),
+        MongoSnapshots(postings.app.mongo[postings.settings.postings_database]["people_fallback"]),
         ProfilesClient(postings.app.profiles_client),
     )
     assert await fresh.load() == 0
@@ -554,7 +554,7 @@ async def test_read_model_misses_fall_back_to_profiles_once(
     # confidentiality also keeps the chain profiles gave when she applied.
     assert fresh.known_chain("alice") == ["m1"]
     reloaded = PeopleReadModel(
-        MongoPeople(postings.app.mongo[postings.settings.postings_database]["people_fallback"]),
+        MongoSnapshots(postings.app.mongo[postings.settings.postings_database]["people_fallback"]),
         ProfilesClient(postings.app.profiles_client),
     )
     assert await reloaded.load() == 1  # kept in its collection across restarts

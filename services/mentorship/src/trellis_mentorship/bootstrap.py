@@ -14,8 +14,6 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from trellis_mentorship.adapters.mongo_documents import MongoDocuments
-from trellis_mentorship.adapters.mongo_people import MongoSnapshots
-from trellis_mentorship.adapters.profiles_client import ProfilesClient
 from trellis_mentorship.app.changes import Clock, utc_now
 from trellis_mentorship.app.cycles import Cycles
 from trellis_mentorship.app.matches import Matches
@@ -44,6 +42,8 @@ from trellis_shared.kafka.consumer import ConsumedRecord, RetryPolicy, subscribe
 from trellis_shared.mongo.aggregate_store import AggregateStore
 from trellis_shared.mongo.client import make_client
 from trellis_shared.mongo.outbox import FastStreamPublisher, OutboxRelay
+from trellis_shared.mongo.snapshot_store import MongoSnapshots
+from trellis_shared.peers.profiles import ProfilesClient
 
 SOURCE = "mentorship"
 SERVICE_CALLER = Principal("mentorship", frozenset({"service"}))

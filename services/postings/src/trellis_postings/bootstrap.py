@@ -14,8 +14,7 @@ from typing import Any
 from faststream.kafka import KafkaBroker
 from pymongo import AsyncMongoClient
 
-from trellis_postings.adapters.mongo_postings import MongoOpportunities, MongoPeople
-from trellis_postings.adapters.profiles_client import ProfilesClient
+from trellis_postings.adapters.mongo_postings import MongoOpportunities
 from trellis_postings.app.applications import Applications
 from trellis_postings.app.changes import Changes, Clock, utc_now
 from trellis_postings.app.interviews import Interviews
@@ -45,6 +44,8 @@ from trellis_shared.kafka.consumer import ConsumedRecord, RetryPolicy, subscribe
 from trellis_shared.mongo.aggregate_store import AggregateStore
 from trellis_shared.mongo.client import make_client
 from trellis_shared.mongo.outbox import FastStreamPublisher, OutboxRelay
+from trellis_shared.mongo.snapshot_store import MongoSnapshots
+from trellis_shared.peers.profiles import ProfilesClient
 
 SOURCE = "postings"
 SERVICE_CALLER = Principal("postings", frozenset({"service"}))
@@ -120,7 +121,7 @@ def build_app(
         caller=SERVICE_CALLER,
         timeout_s=10.0,
     )
-    people = PeopleReadModel(MongoPeople(database["people"]), ProfilesClient(profiles_client))
+    people = PeopleReadModel(MongoSnapshots(database["people"]), ProfilesClient(profiles_client))
     policy = PostingsPolicy(
         disclosure_point=settings.postings_disclosure_point,
         release_wait_working_days=settings.postings_release_wait_working_days,

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from trellis_mentorship.app.ports import LedgerAnswer, ProfilesRemote, SnapshotStore
+from trellis_mentorship.app.ports import ProfilesRemote, SnapshotStore
 from trellis_shared.contracts.profiles import ProfileSnapshot
+from trellis_shared.peers.profiles import LedgerAnswer
 
 log = logging.getLogger(__name__)
 MAX_CHAIN_DEPTH = 64  # deeper than any real org; stops a corrupted loop
@@ -134,4 +135,6 @@ class PeopleReadModel:
     async def check_commitment(
         self, employee_id: str, share_pct: int, starts_on: date, ends_on: date
     ) -> LedgerAnswer:
-        return await self._remote.check_commitment(employee_id, share_pct, starts_on, ends_on)
+        return await self._remote.check_commitment(
+            employee_id, "mentorship", share_pct, starts_on, ends_on
+        )

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from trellis_shared.contracts.profiles import ProfileSnapshot
 from trellis_shared.events import EventPayload
+from trellis_shared.peers.profiles import LedgerAnswer
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -37,12 +38,6 @@ class Documents(Protocol[Model]):
     async def all(self) -> list[Versioned[Model]]: ...
 
 
-@dataclass(frozen=True)
-class LedgerAnswer:
-    fits: bool
-    reason: str = ""
-
-
 class ProfilesRemote(Protocol):
     """The profiles service over gRPC, as the service identity."""
 
@@ -54,9 +49,9 @@ class ProfilesRemote(Protocol):
     async def unknown_skills(self, skill_ids: Sequence[str]) -> list[str]: ...
 
     async def check_commitment(
-        self, employee_id: str, share_pct: int, starts_on: date, ends_on: date
+        self, employee_id: str, kind: str, share_pct: int, starts_on: date, ends_on: date
     ) -> LedgerAnswer:
-        """Whether a mentoring commitment fits the employee's commitment ledger."""
+        """Whether a commitment of `kind` fits the employee's commitment ledger."""
 
 
 class SnapshotStore(Protocol):

@@ -10,14 +10,11 @@ from typing import Any
 
 from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import DuplicateKeyError
 
 from trellis_postings.app.ports import SearchCriteria, Stored
 from trellis_postings.domain.opportunity import Opportunity
-from trellis_shared.contracts.profiles import ProfileSnapshot
 from trellis_shared.events import EventPayload
 from trellis_shared.mongo.aggregate_store import AggregateStore
-from trellis_shared.mongo.write_locks import PROCESS_WRITE_LOCKS, document_key
 
 STATE_FIELDS = {"version": 1, "state": 1}
 
@@ -122,34 +119,3 @@ class MongoOpportunities:
 
     async def all_open(self) -> list[Stored]:
         return await self._find({"state.status": "open"})
-
-
-class MongoPeople:
-    """The read model's collection: the latest snapshot per person."""
-
-    def __init__(self, collection: AsyncCollection[dict[str, Any]]) -> None:
-        self._collection = collection
-
-    async def load_all(self) -> list[ProfileSnapshot]:
-        return [
-            ProfileSnapshot.model_validate(document["snapshot"])
-            async for document in self._collection.find({}, {"snapshot": 1})
-        ]
-
-    async def keep(self, snapshot: ProfileSnapshot, *, known_version: int) -> None:
-        """Store the snapshot; the caller (the read model, this collection's only
-        writer) knows the stored version, so one write suffices: an insert for a
-        new person, an update for a known one."""
-        document = {"version": snapshot.version, "snapshot": snapshot.model_dump(mode="json")}
-        key = document_key(self._collection, snapshot.employee_id)
-        async with PROCESS_WRITE_LOCKS.hold(key):
-            if known_version:
-                await self._collection.update_one({"_id": snapshot.employee_id}, {"$set": document})
-                return
-            try:
-                await self._collection.insert_one({"_id": snapshot.employee_id, **document})
-            except DuplicateKeyError:  # stored by an earlier run we did not load yet
-                await self._collection.update_one(
-                    {"_id": snapshot.employee_id, "version": {"$lt": snapshot.version}},
-                    {"$set": document},
-                )

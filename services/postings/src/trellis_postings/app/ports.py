@@ -11,6 +11,7 @@ from trellis_postings.domain.fit_facts import CandidateFacts
 from trellis_postings.domain.opportunity import Kind, Opportunity
 from trellis_shared.contracts.profiles import ProfileSnapshot
 from trellis_shared.events import EventPayload
+from trellis_shared.peers.profiles import LedgerAnswer
 
 
 @dataclass(frozen=True)
@@ -70,12 +71,6 @@ class Person:
     manager_id: str
     visibility: str  # everyone | managers | hidden
     version: int
-
-
-@dataclass(frozen=True)
-class LedgerAnswer:
-    fits: bool
-    reason: str = ""
 
 
 class ProfileDirectory(Protocol):

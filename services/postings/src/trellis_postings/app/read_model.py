@@ -12,9 +12,10 @@ import logging
 from collections.abc import Sequence
 from datetime import date
 
-from trellis_postings.app.ports import LedgerAnswer, PeopleStore, Person, ProfilesRemote
+from trellis_postings.app.ports import PeopleStore, Person, ProfilesRemote
 from trellis_postings.domain.fit_facts import CandidateFacts
 from trellis_shared.contracts.profiles import ProfileSnapshot
+from trellis_shared.peers.profiles import LedgerAnswer
 
 log = logging.getLogger(__name__)
 MAX_CHAIN_DEPTH = 64  # deeper than any real org; stops a corrupted loop

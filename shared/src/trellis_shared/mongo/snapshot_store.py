@@ -1,4 +1,4 @@
-"""The people read model's collection: the latest profile snapshot per person."""
+"""A profile-snapshot read model's collection: the latest snapshot per person."""
 
 from __future__ import annotations
 

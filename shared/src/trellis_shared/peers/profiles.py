@@ -1,9 +1,11 @@
-"""The profiles service over gRPC: snapshots on a read-model miss, reporting
-chains (authoritative, for the exclusion) and the skills taxonomy."""
+"""The profiles service as other services call it (as the service identity):
+snapshots on a read-model miss, reporting chains, the commitment ledger and
+the skills taxonomy."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -13,9 +15,14 @@ from grpc import aio
 
 from trellis.profiles.v1 import profiles_pb2 as pb
 from trellis.profiles.v1 import profiles_pb2_grpc as rpc
-from trellis_mentorship.app.ports import LedgerAnswer
 from trellis_shared.contracts.profiles import ProfileSnapshot
 from trellis_shared.grpc.client import ServiceClient
+
+
+@dataclass(frozen=True)
+class LedgerAnswer:
+    fits: bool
+    reason: str = ""
 
 
 def snapshot_from(profile: pb.Profile) -> ProfileSnapshot:
@@ -46,6 +53,7 @@ class ProfilesClient:
         return snapshot_from(reply.profile)
 
     async def reporting_chain(self, employee_id: str) -> list[str]:
+        """Managers above the employee, nearest first; [] for someone not in the chart."""
         stub = rpc.OrgChartServiceStub(self._client.channel)
         try:
             reply = await self._client.call(
@@ -53,9 +61,25 @@ class ProfilesClient:
             )
         except aio.AioRpcError as error:
             if error.code() is grpc.StatusCode.NOT_FOUND:
-                return []  # not in the org chart: nobody above them
+                return []
             raise
         return list(reply.manager_ids)
+
+    async def check_commitment(
+        self, employee_id: str, kind: str, share_pct: int, starts_on: date, ends_on: date
+    ) -> LedgerAnswer:
+        stub = rpc.LedgerServiceStub(self._client.channel)
+        reply = await self._client.call(
+            stub.CheckCommitment,
+            pb.CheckCommitmentRequest(
+                employee_id=employee_id,
+                kind=kind,
+                share_pct=share_pct,
+                starts_on=starts_on.isoformat(),
+                ends_on=ends_on.isoformat(),
+            ),
+        )
+        return LedgerAnswer(fits=reply.fits, reason=reply.reason)
 
     async def unknown_skills(self, skill_ids: Sequence[str]) -> list[str]:
         stub = rpc.TaxonomyServiceStub(self._client.channel)
@@ -64,19 +88,3 @@ class ProfilesClient:
         )
         known = {skill.id for skill in reply.skills}
         return [s for s in skill_ids if s not in known]
-
-    async def check_commitment(
-        self, employee_id: str, share_pct: int, starts_on: date, ends_on: date
-    ) -> LedgerAnswer:
-        stub = rpc.LedgerServiceStub(self._client.channel)
-        reply = await self._client.call(
-            stub.CheckCommitment,
-            pb.CheckCommitmentRequest(
-                employee_id=employee_id,
-                kind="mentorship",
-                share_pct=share_pct,
-                starts_on=starts_on.isoformat(),
-                ends_on=ends_on.isoformat(),
-            ),
-        )
-        return LedgerAnswer(fits=reply.fits, reason=reply.reason)

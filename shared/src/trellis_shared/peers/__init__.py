@@ -1,0 +1,1 @@
+"""Clients of other Trellis services, shared by the services that call them."""
