@@ -323,3 +323,47 @@ async def test_bad_bids_and_rounds_are_refused_with_field_details(stack: Stack) 
         )
     assert caught.value.code() is grpc.StatusCode.FAILED_PRECONDITION
     assert "cancelled" in (caught.value.details() or "")
+
+
+async def test_a_round_closes_and_clears_itself_at_the_deadline(stack: Stack) -> None:
+    planning = await _stretch(stack, "Lead planning")
+    await _known(stack, "alice")
+    opened = await stack.bidding.rounds.OpenRound(
+        pb.OpenRoundRequest(
+            title="Short round",
+            assignment_ids=[planning],
+            closes_at=(datetime.now(UTC) + timedelta(seconds=4)).isoformat(),
+        ),
+        metadata=HR,
+    )
+    round_id = opened.round.round_id
+    await stack.bidding.bids.PlaceBids(
+        pb.PlaceBidsRequest(
+            round_id=round_id, bids=[pb.BidEntry(assignment_id=planning, points=30, rank=1)]
+        ),
+        metadata=ALICE,
+    )
+
+    async def cleared() -> bool:
+        got = await stack.bidding.rounds.GetRound(
+            pb.GetRoundRequest(round_id=round_id), metadata=ALICE
+        )
+        return got.round.status == "cleared"
+
+    await eventually(cleared, timeout_s=30)
+    result = await stack.bidding.bids.GetMyResult(
+        pb.GetMyBidsRequest(round_id=round_id), metadata=ALICE
+    )
+    assert list(result.result.awarded) == [planning]
+    assert result.result.points_returned == 70
+    assert result.result.next_round_budget == 170  # 100 + the 70 returned (cap = budget)
+    events = await read_topic(
+        stack.bidding.settings.kafka_bootstrap,
+        stack.bidding.settings.topic_prefix + ROUND_TOPIC,
+        3,
+    )
+    assert [envelope_from_kafka(r.value).type for r in events] == [
+        "trellis.bidding.round.opened",
+        "trellis.bidding.round.closed",
+        "trellis.bidding.round.cleared",
+    ]
