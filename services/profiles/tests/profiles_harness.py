@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import grpc
@@ -24,7 +25,9 @@ from trellis_shared.kafka.consumer import RetryPolicy
 from trellis_shared.testing.infrastructure import Infrastructure, unique_suffix
 
 SECRET = "profiles-test-secret-that-is-long-enough-for-hs256"
-CODEC = TokenCodec(SECRET)
+# Tests build caller metadata once, at import; a whole `make test` run must not
+# outlive the tokens (services keep the default five-minute lifetime).
+CODEC = TokenCodec(SECRET, ttl=timedelta(hours=2))
 TOPICS = (
     PROFILE_SNAPSHOT_TOPIC,
     PROFILE_TOPIC,

@@ -5,6 +5,7 @@ health, reflection, authentication and error mapping as a client sees them.
 """
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import grpc
 import pytest
@@ -20,7 +21,8 @@ from trellis_skeleton.entrypoints.grpc_api import SERVICE_NAME, register
 
 pytestmark = pytest.mark.unit
 
-CODEC = TokenCodec("unit-test-secret-that-is-long-enough-for-hs256")
+# Metadata is built at import; it must outlive a whole test run.
+CODEC = TokenCodec("unit-test-secret-that-is-long-enough-for-hs256", ttl=timedelta(hours=2))
 ALICE = CODEC.metadata(Principal("emp-1", frozenset({"employee"})))
 
 
