@@ -96,8 +96,8 @@ class Rounds:
         for found in await self._queries.rounds_due():
             status = found.value.status
             if status not in (RoundStatus.SCHEDULED, RoundStatus.OPEN):
-                if status is RoundStatus.CLOSED:
-                    closed.append(found.value.round_id)
+                if status is RoundStatus.CLOSED or rounds.clearing_is_stale(found.value, now):
+                    closed.append(found.value.round_id)  # to clear (again, if it died)
                 continue
             if found.value.terms.opens_at > now and status is RoundStatus.SCHEDULED:
                 continue

@@ -144,12 +144,16 @@ def close(round_: Round, bidders: int) -> list[EventPayload]:
     return [RoundClosed(round_id=round_.round_id, bidders=bidders)]
 
 
-def claim_clearing(round_: Round, now: datetime) -> None:
-    stale = (
+def clearing_is_stale(round_: Round, now: datetime) -> bool:
+    return (
         round_.status is RoundStatus.CLEARING
         and round_.clearing_started_at is not None
         and now - round_.clearing_started_at > STALE_CLEARING
     )
+
+
+def claim_clearing(round_: Round, now: datetime) -> None:
+    stale = clearing_is_stale(round_, now)
     if round_.status is RoundStatus.CLEARING and not stale:
         raise FailedPrecondition("the round is already being cleared")
     if not stale:
