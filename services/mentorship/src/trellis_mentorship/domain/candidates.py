@@ -14,74 +14,26 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 
+from trellis_mentorship.domain.candidate_lists import Candidate, CandidateList, candidate_lists
+from trellis_mentorship.domain.candidate_search import search_candidates
 from trellis_mentorship.domain.compatibility import MenteeScorer
 from trellis_mentorship.domain.exclusions import Exclusion, exclusion_of
-from trellis_mentorship.domain.facts import MenteeFacts, MentorFacts, normalise_word
+from trellis_mentorship.domain.facts import MenteeFacts
+from trellis_mentorship.domain.mentor_index import MentorIndex
 from trellis_mentorship.domain.weights import DEFAULT_WEIGHTS, CompatibilityWeights
 
+__all__ = [
+    "DEFAULT_CANDIDATES_PER_MENTEE",
+    "Candidate",
+    "CandidateList",
+    "MentorIndex",
+    "candidates_for",
+    "generate_candidates",
+]
+
 DEFAULT_CANDIDATES_PER_MENTEE = 50
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    mentor_id: str
-    score: float
-
-
-@dataclass(frozen=True, slots=True)
-class CandidateList:
-    """One mentee's eligible mentors, best score first (ties: mentor id ascending).
-
-    `ranking` is the mentee's own order restricted to eligible mentors, all of
-    whom are in `candidates` even if their score would not have made the top K.
-    `excluded` counts the mentors that were reachable but may not mentor this mentee.
-    """
-
-    mentee_id: str
-    candidates: tuple[Candidate, ...]
-    ranking: tuple[str, ...] = ()
-    excluded: Mapping[Exclusion, int] = field(default_factory=dict)
-
-
-class MentorIndex:
-    """Mentors by skill, offered topic and held role. Built once per matching run."""
-
-    __slots__ = ("_by_role", "_by_skill", "_position", "mentors")
-
-    def __init__(self, mentors: Iterable[MentorFacts]) -> None:
-        self.mentors: tuple[MentorFacts, ...] = tuple(mentors)
-        self._position: dict[str, int] = {}
-        self._by_skill: dict[str, list[int]] = {}
-        self._by_role: dict[str, list[int]] = {}
-        for position, mentor in enumerate(self.mentors):
-            if mentor.employee_id in self._position:
-                raise ValueError(f"mentor {mentor.employee_id} appears twice")
-            self._position[mentor.employee_id] = position
-            skill_keys = {normalise_word(skill) for skill in mentor.skills}
-            skill_keys.update(normalise_word(topic) for topic in mentor.topics)
-            for key in skill_keys:
-                self._by_skill.setdefault(key, []).append(position)
-            for key in mentor.role_keys:
-                self._by_role.setdefault(key, []).append(position)
-
-    def reachable(self, mentee: MenteeFacts) -> set[int]:
-        """Positions of mentors sharing a goal skill or the target role, or ranked by the mentee."""
-        found: set[int] = set()
-        for goal in mentee.goals:
-            found.update(self._by_skill.get(normalise_word(goal.skill_id), ()))
-        if mentee.target_role_key is not None:
-            found.update(self._by_role.get(mentee.target_role_key, ()))
-        for mentor_id in mentee.ranked_mentors:
-            position = self._position.get(mentor_id)
-            if position is not None:
-                found.add(position)
-        return found
-
-    def free_capacities(self) -> dict[str, int]:
-        return {mentor.employee_id: mentor.free_capacity for mentor in self.mentors}
 
 
 def candidates_for(
@@ -90,6 +42,7 @@ def candidates_for(
     scorer: MenteeScorer,
     k: int,
 ) -> CandidateList:
+    """One mentee, one pair at a time: the plain definition that the batched path must equal."""
     mentors = index.mentors
     excluded: Counter[Exclusion] = Counter()
     scored: list[tuple[float, str]] = []
@@ -123,7 +76,9 @@ def generate_candidates(
     weights: CompatibilityWeights = DEFAULT_WEIGHTS,
     k: int = DEFAULT_CANDIDATES_PER_MENTEE,
 ) -> list[CandidateList]:
-    """Per mentee (in input order), up to K eligible mentors plus any they ranked."""
-    if k < 1:
-        raise ValueError("at least one candidate per mentee must be kept")
-    return [candidates_for(mentee, index, MenteeScorer(mentee, weights), k) for mentee in mentees]
+    """Per mentee (in input order), up to K eligible mentors plus any they ranked.
+
+    The same lists as `candidates_for` mentee by mentee, computed in batches.
+    """
+    found = search_candidates(mentees, index, weights, k)
+    return candidate_lists(found, mentees, index)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from trellis_mentorship.domain.exclusions import EXCLUSION_TEXT, Exclusion, exclusion_of
 from trellis_mentorship.domain.facts import HIGHEST_PROFICIENCY, Goal, MenteeFacts, MentorFacts
@@ -39,6 +40,7 @@ class Factor(StrEnum):
 FACTORS = tuple(Factor)
 
 Shares = tuple[float, float, float, float, float, float]
+Points = Shares  # one maximum per factor, in the order of FACTORS
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,13 +108,48 @@ def seniority_share(gap: int, weights: CompatibilityWeights) -> float:
     return 1.0
 
 
+def max_points_for(mentee: MenteeFacts, weights: CompatibilityWeights) -> Points:
+    """Each factor's maximum for this mentee, scaled so that they add up to 100."""
+    return _scaled_points(
+        weights,
+        bool(mentee.goals),
+        mentee.target_role_key is not None,
+        mentee.prefers_other_department,
+        bool(mentee.language_keys),
+    )
+
+
+@lru_cache(maxsize=256)
+def _scaled_points(
+    weights: CompatibilityWeights,
+    has_goals: bool,
+    has_target_role: bool,
+    prefers_other_department: bool,
+    has_languages: bool,
+) -> Points:
+    # Cached: only 16 combinations exist per weights, and company-scale candidate
+    # generation needs the points of 100,000 mentees.
+    # A factor that does not apply to this mentee carries no points at all.
+    raw_points = (
+        weights.skills if has_goals else 0.0,
+        weights.target_role if has_target_role else 0.0,
+        weights.department_points(prefers_other_department),
+        weights.seniority,
+        weights.working_hours,
+        weights.shared_language if has_languages else 0.0,
+    )
+    total = sum(raw_points)
+    scale = 100.0 / total if total > 0 else 0.0
+    p0, p1, p2, p3, p4, p5 = (points * scale for points in raw_points)
+    return (p0, p1, p2, p3, p4, p5)
+
+
 class MenteeScorer:
     """Scores any mentor for one mentee. Exclusions are not checked here."""
 
     __slots__ = (
         "_goal_ideals",
         "_hours_share_by_offset",
-        "_scale",
         "_seniority_share_by_gap",
         "max_points",
         "mentee",
@@ -126,18 +163,7 @@ class MenteeScorer:
         self._goal_ideals = tuple(
             (goal.skill_id, ideal_mentor_level(goal, headroom)) for goal in mentee.goals
         )
-        # A factor that does not apply to this mentee carries no points at all.
-        raw_points = (
-            weights.skills if mentee.goals else 0.0,
-            weights.target_role if mentee.target_role_key else 0.0,
-            weights.department_points(mentee.prefers_other_department),
-            weights.seniority,
-            weights.working_hours,
-            weights.shared_language if mentee.language_keys else 0.0,
-        )
-        total = sum(raw_points)
-        self._scale = 100.0 / total if total > 0 else 0.0
-        self.max_points = tuple(points * self._scale for points in raw_points)
+        self.max_points = max_points_for(mentee, weights)
         # Memos: levels and time zones take few distinct values among many mentors.
         self._seniority_share_by_gap: dict[int, float] = {}
         self._hours_share_by_offset: dict[float, float] = {}

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from trellis_mentorship.domain.candidates import (
-    DEFAULT_CANDIDATES_PER_MENTEE,
-    MentorIndex,
-    generate_candidates,
-)
+from trellis_mentorship.domain.candidate_search import search_candidates
+from trellis_mentorship.domain.candidates import DEFAULT_CANDIDATES_PER_MENTEE, MentorIndex
 from trellis_mentorship.domain.facts import MenteeFacts, MentorFacts
-from trellis_mentorship.domain.matching.instance import MatchingInstance, build_instance
+from trellis_mentorship.domain.matching.from_search import instance_from_search
+from trellis_mentorship.domain.matching.instance import MatchingInstance
 from trellis_mentorship.domain.matching.optimal import match_optimal
 from trellis_mentorship.domain.matching.result import MatchMode, MatchResult
 from trellis_mentorship.domain.matching.stable import match_stable
@@ -25,8 +23,7 @@ def prepare_instance(
 ) -> MatchingInstance:
     """Candidate generation (top K per mentee, exclusions applied) and indexing."""
     index = MentorIndex(mentors)
-    candidate_lists = generate_candidates(mentees, index, weights, k)
-    return build_instance(candidate_lists, index.free_capacities())
+    return instance_from_search(search_candidates(mentees, index, weights, k), mentees, index)
 
 
 def run_matching(instance: MatchingInstance, mode: MatchMode) -> MatchResult:

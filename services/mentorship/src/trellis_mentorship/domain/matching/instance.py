@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from trellis_mentorship.domain.candidates import CandidateList
 from trellis_mentorship.domain.exclusions import Exclusion
@@ -55,6 +55,7 @@ class MatchingInstance:
 
 
 T = TypeVar("T")
+IntArray = NDArray[np.int64]
 UNRANKED = np.iinfo(np.int64).max  # sorts after every position in a mentee's own ranking
 
 
@@ -63,7 +64,7 @@ class FlatEdges:
 
     __slots__ = ("mentee", "mentor", "ranked", "score")
 
-    def __init__(self, mentee: list[int], mentor: list[int], ranked: list[int], score: list[float]):
+    def __init__(self, mentee: ArrayLike, mentor: ArrayLike, ranked: ArrayLike, score: ArrayLike):
         self.mentee = np.asarray(mentee, dtype=np.int64)
         self.mentor = np.asarray(mentor, dtype=np.int64)
         self.ranked = np.asarray(ranked, dtype=np.int64)
@@ -80,19 +81,33 @@ def build_instance(
     dropped and counted as excluded for lack of capacity, so the unmatched reason
     stays truthful even when capacities changed after candidate generation.
     """
-    mentor_ids = tuple(mentor_id for mentor_id, free in capacities.items() if free > 0)
+    mentor_ids = mentors_with_places(capacities)
     mentee_ids = tuple(candidate_list.mentee_id for candidate_list in candidate_lists)
     if len(set(mentee_ids)) != len(mentee_ids):
         raise ValueError("a mentee appears in more than one candidate list")
     edges, exclusions = flatten(candidate_lists, capacities, mentor_ids)
     check_edges(edges, mentee_ids, mentor_ids)
+    return index_edges(edges, mentee_ids, mentor_ids, capacities, exclusions)
 
+
+def mentors_with_places(capacities: Mapping[str, int]) -> tuple[str, ...]:
+    return tuple(mentor_id for mentor_id, free in capacities.items() if free > 0)
+
+
+def index_edges(
+    edges: FlatEdges,
+    mentee_ids: tuple[str, ...],
+    mentor_ids: tuple[str, ...],
+    capacities: Mapping[str, int],
+    exclusions: Sequence[Mapping[Exclusion, int]],
+) -> MatchingInstance:
+    """The instance for checked edges; mentors are positions in `mentor_ids`."""
     n, m = len(mentee_ids), len(mentor_ids)
     # Ties are broken by id, so sort keys use each id's place in the sorted ids.
     mentor_name_order = name_order(mentor_ids)
     mentee_name_order = name_order(mentee_ids)
     negated_score = -edges.score
-    by_mentee = np.lexsort(
+    by_mentee = lexsort_unless_sorted(
         (mentor_name_order[edges.mentor], negated_score, edges.ranked, edges.mentee)
     )
     by_mentor = np.lexsort((mentee_name_order[edges.mentee], negated_score, edges.mentor))
@@ -157,6 +172,24 @@ def check_edges(edges: FlatEdges, mentee_ids: tuple[str, ...], mentor_ids: tuple
         raise ValueError(
             f"mentee {mentee_ids[mentee[at]]}: mentor {mentor_ids[mentor[at]]} listed twice"
         )
+
+
+def lexsort_unless_sorted(keys: tuple[NDArray[np.int64] | NDArray[np.float64], ...]) -> IntArray:
+    """`np.lexsort(keys)` (last key first), without sorting rows that are already in order.
+
+    The batched candidate search emits its edges in exactly this order, and
+    checking that takes a few linear passes where sorting 2 million edges by
+    four keys takes about a second.
+    """
+    count = len(keys[0])
+    undecided = np.ones(max(0, count - 1), dtype=np.bool_)
+    for key in reversed(keys):
+        before, after = key[:-1], key[1:]
+        if (undecided & (before > after)).any():
+            return np.lexsort(keys)
+        undecided &= before == after
+    # Rows in order (equal neighbours too: the sort is stable).
+    return np.arange(count, dtype=np.int64)
 
 
 def name_order(ids: tuple[str, ...]) -> NDArray[np.int64]:
