@@ -49,11 +49,20 @@ class ServiceClient:
             )
         return self._channel
 
-    async def call(self, method: Callable[..., Awaitable[Reply]], request: Any) -> Reply:
-        """Call `method` (a stub method) as the service identity."""
+    async def call(
+        self,
+        method: Callable[..., Awaitable[Reply]],
+        request: Any,
+        *,
+        on_behalf_of: Principal | None = None,
+    ) -> Reply:
+        """Call `method` (a stub method) as the service identity, or as the person
+        `on_behalf_of` (the portal calls with the signed-in person's identity, so
+        each service authorizes the person, not the portal)."""
+        caller = on_behalf_of or self._caller
         try:
             return await method(
-                request, metadata=self._codec.metadata(self._caller), timeout=self._timeout_s
+                request, metadata=self._codec.metadata(caller), timeout=self._timeout_s
             )
         except aio.AioRpcError as error:
             if error.code() in UNREACHABLE:

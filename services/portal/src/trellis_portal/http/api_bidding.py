@@ -1,0 +1,7 @@
+"""JSON API for bidding (see features/)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/api/v1", tags=["bidding"])
