@@ -41,15 +41,20 @@ async def system(infrastructure: Infrastructure) -> AsyncIterator[RunningSystem]
         yield running
 
 
-@pytest.fixture(scope="session")
-async def browser() -> AsyncIterator[Browser]:
+def chromium_path() -> str:
     if not Path(CHROMIUM).exists():
         pytest.fail(
             f"no Chromium at {CHROMIUM}: `make test` installs Debian's chromium "
             "(apt-get install chromium), or set TRELLIS_CHROMIUM"
         )
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    executable = chromium_path()
     async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
+        launched = await playwright.chromium.launch(executable_path=executable, headless=True)
         yield launched
         await launched.close()
 
@@ -82,8 +87,9 @@ async def signed_in_page(browser: Browser, system: RunningSystem) -> AsyncIterat
 
 @pytest.fixture
 def keep_screenshot() -> Callable[[Page, str], Awaitable[Path]]:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
     async def keep(page: Page, name: str) -> Path:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTIFACTS / f"{name}.png"
         await page.screenshot(path=str(path), full_page=True)
         return path
