@@ -34,6 +34,7 @@ start profiles "$PY" -m trellis_profiles.entrypoints.cli serve
 start postings "$PY" -m trellis_postings.entrypoints.cli serve
 start mentorship "$PY" -m trellis_mentorship.entrypoints.cli serve
 start bidding "$PY" -m trellis_bidding.entrypoints.cli serve
+start portal "$PY" -m trellis_portal.entrypoints.cli serve
 
 wait_healthy() {  # name, address
   if ! "$PY" -m trellis_shared.grpc.wait_healthy "$2" 60 >/dev/null; then
@@ -47,6 +48,12 @@ wait_healthy profiles localhost:50051
 wait_healthy postings localhost:50052
 wait_healthy mentorship localhost:50053
 wait_healthy bidding localhost:50054
+if ! "$PY" -m trellis_portal.entrypoints.cli wait --timeout 60 >/dev/null; then
+  say "run: the portal did not answer on ${TRELLIS_PORTAL_PUBLIC_URL:-http://localhost:8000}; last lines of its log:"
+  tail -n 30 "$LOG_DIR/portal.log"
+  exit 1
+fi
+say "run: portal is serving on ${TRELLIS_PORTAL_PUBLIC_URL:-http://localhost:8000}"
 
 say "run: loading the demo organisation into profiles (idempotent; TRELLIS_PROFILES_DEMO_SIZE people)"
 if ! "$PY" -m trellis_profiles.entrypoints.cli demo-org; then
@@ -83,14 +90,23 @@ if ! "$PY" -m trellis_skeleton.entrypoints.cli demo; then
   exit 1
 fi
 
+PORTAL_URL=${TRELLIS_PORTAL_PUBLIC_URL:-http://localhost:8000}
 cat <<INFO
 [trellis] run: Trellis is running
+
+  Open the portal:  $PORTAL_URL   (HTTP API reference: $PORTAL_URL/api/docs)
+  Demo sign-ins (pick one on the sign-in page, or type any employee id):
+INFO
+"$PY" -m trellis_portal.entrypoints.cli personas || say "run: (could not list the demo people; see $LOG_DIR/portal.log)"
+cat <<INFO
+
   profiles gRPC   localhost:50051  (ProfileService, OrgChartService, TaxonomyService, LedgerService;
                                     health + reflection: grpcurl -plaintext localhost:50051 list)
   postings gRPC   localhost:50052  (OpportunityService, ApplicationService, InterviewService,
                                     RecommendationService; health + reflection)
   mentorship gRPC localhost:50053  (MentorshipService, MatchingService; health + reflection)
   bidding gRPC    localhost:50054  (CatalogService, RoundService, BidService; health + reflection)
+  portal HTTP     $PORTAL_URL  (pages, /api/v1, OpenAPI at /api/openapi.json, log portal.log)
   skeleton gRPC   localhost:50050  (health + reflection)
   Kafka           ${TRELLIS_KAFKA_BOOTSTRAP:-localhost:9092}
   database        ${TRELLIS_MONGODB_URI:-mongodb://localhost:27017}

@@ -12,6 +12,9 @@ started_at=$(date +%s)
 say "test: lint (ruff, format, mypy strict, generated stubs current)"
 make --no-print-directory lint
 
+# The portal's journeys run in a real browser.
+bash scripts/browser.sh
+
 # Tests find Kafka and the database in this order: TRELLIS_KAFKA_BOOTSTRAP /
 # TRELLIS_MONGODB_URI, then testcontainers when a Docker engine answers, then
 # the embedded stack. We start the embedded stack here, up front, so a missing

@@ -6,11 +6,13 @@ from fastapi import APIRouter
 
 from trellis_portal.http import (
     api_bidding,
+    api_hiring,
     api_mentorship,
     api_notifications,
     api_postings,
     api_profile,
     pages_bidding,
+    pages_hiring,
     pages_home,
     pages_mentorship,
     pages_notifications,
@@ -26,6 +28,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     pages_profile.router,
     api_postings.router,
     pages_postings.router,
+    api_hiring.router,
+    pages_hiring.router,
     api_mentorship.router,
     pages_mentorship.router,
     api_bidding.router,

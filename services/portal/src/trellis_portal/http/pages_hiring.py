@@ -1,0 +1,7 @@
+"""Pages for the hiring side of postings (see features/hiring*)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(include_in_schema=False)
