@@ -119,6 +119,16 @@ async def topics_of_our_own(infrastructure: Infrastructure) -> AsyncIterator[str
         await delete_topics(infrastructure.kafka_bootstrap, [s.name for s in specs])
 
 
+async def start_serving(server: uvicorn.Server) -> asyncio.Task[None]:
+    """Serve in the background; return once the socket accepts connections."""
+    serving = asyncio.create_task(server.serve())
+    while not server.started:  # uvicorn offers no event for "listening"
+        if serving.done():
+            serving.result()  # raises why it could not start
+        await asyncio.sleep(0.05)
+    return serving
+
+
 @contextlib.asynccontextmanager
 async def serving_portal(settings: PortalSettings) -> AsyncIterator[PortalApp]:
     app = build_app(settings, RetryPolicy(attempts=2, first_backoff_s=0.05))
@@ -131,11 +141,7 @@ async def serving_portal(settings: PortalSettings) -> AsyncIterator[PortalApp]:
             app.http, host="127.0.0.1", port=settings.portal_port, log_config=None, lifespan="off"
         )
     )
-    serving = asyncio.create_task(server.serve())
-    while not server.started:
-        if serving.done():
-            serving.result()  # raises why it could not start
-        await asyncio.sleep(0.05)
+    serving = await start_serving(server)
     try:
         yield app
     finally:
