@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanKind
 from portal_fixtures import ApiFactory, PageFactory
 from portal_harness import RunningSystem
 
+from trellis_shared.telemetry import configure_telemetry
+
 pytestmark = pytest.mark.e2e
+TRACE_ID = 0x4BF92F3577B34DA6A3CE929D0E0E4736
+TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 
 
 async def test_dev_sign_in_shows_roles_from_the_org_chart(api_as: ApiFactory) -> None:
@@ -86,3 +93,30 @@ async def test_a_person_signs_in_with_the_browser(signed_in_page: PageFactory) -
     assert await page.get_by_role("heading", level=1).inner_text() == "Hello, Emp1"
     await page.get_by_role("button", name="Sign out").click()
     await page.wait_for_url("**/signin**")
+
+
+async def test_one_trace_runs_from_the_http_request_into_the_services(
+    system: RunningSystem,
+) -> None:
+    spans = InMemorySpanExporter()
+    configure_telemetry("portal-tests", extra_processor=SimpleSpanProcessor(spans))
+    async with httpx.AsyncClient(base_url=system.url) as client:
+        # The sign-in page lists demo people by asking profiles and postings.
+        page = await client.get("/signin", headers={"traceparent": TRACEPARENT})
+    assert page.status_code == 200
+    in_trace = [
+        s
+        for s in spans.get_finished_spans()
+        if s.context is not None and s.context.trace_id == TRACE_ID
+    ]
+    kinds_and_names = {(s.kind, s.name) for s in in_trace}
+    assert any(kind is SpanKind.SERVER and "GET" in name for kind, name in kinds_and_names)
+    # The services' own server spans join the browser's trace.
+    assert any(
+        kind is SpanKind.SERVER and "ProfileService/SearchProfiles" in name
+        for kind, name in kinds_and_names
+    ), kinds_and_names
+    assert any(
+        kind is SpanKind.SERVER and "OpportunityService/SearchOpportunities" in name
+        for kind, name in kinds_and_names
+    ), kinds_and_names

@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from trellis_portal.http import routes
@@ -86,6 +87,9 @@ def create_app(state: PortalState) -> FastAPI:
         # gRPC errors from services land here too (AioRpcError is no HTTPException).
         return problem_response(request, problem_from(error))
 
+    # One trace from the browser's request through every gRPC call it causes
+    # (the service clients carry the context on) into the services' spans.
+    app.add_middleware(OpenTelemetryMiddleware, exclude_spans=["receive", "send"])
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     for router in routes.ROUTERS:
         app.include_router(router)
