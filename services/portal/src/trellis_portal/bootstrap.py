@@ -14,6 +14,9 @@ from faststream.kafka import KafkaBroker
 from pymongo import AsyncMongoClient
 
 from trellis_portal.adapters.backends import Backends, build_backends
+from trellis_portal.adapters.import_jobs import MongoImportJobs
+from trellis_portal.adapters.notification_consumer import NOTIFYING_TOPICS, NotificationConsumer
+from trellis_portal.adapters.notification_store import NotificationStore
 from trellis_portal.adapters.oidc import OidcVerifier
 from trellis_portal.adapters.session_store import MongoSessions
 from trellis_portal.config import PortalSettings
@@ -23,7 +26,7 @@ from trellis_portal.http.state import PortalState
 from trellis_shared.contracts.catalog import load_all
 from trellis_shared.grpc.tokens import TokenCodec
 from trellis_shared.kafka.broker import make_broker
-from trellis_shared.kafka.consumer import RetryPolicy
+from trellis_shared.kafka.consumer import RetryPolicy, subscribe_events
 from trellis_shared.mongo.client import make_client
 
 log = logging.getLogger("trellis_portal")
@@ -76,5 +79,18 @@ def build_app(
         extras={},
     )
     app = PortalApp(settings, mongo, broker, backends, state, create_app(state))
-    _ = retry  # consumers registered by features use it (notifications)
+    notifications = NotificationStore(database["notifications"])
+    state.extras["notifications"] = notifications
+    app.preparations.append(notifications.ensure_indexes)
+    # Import progress lives in the database, so any replica can answer a poll.
+    import_jobs = MongoImportJobs(database["import_jobs"])
+    state.extras["import_jobs"] = import_jobs
+    app.preparations.append(import_jobs.ensure_indexes)
+    subscribe_events(
+        broker,
+        [settings.topic_prefix + topic for topic in NOTIFYING_TOPICS],
+        NotificationConsumer(notifications, backends, clock).handle,
+        group_id=settings.portal_consumer_group,
+        retry=retry or RetryPolicy(),
+    )
     return app

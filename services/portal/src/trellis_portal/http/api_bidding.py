@@ -103,7 +103,9 @@ async def my_bids(caller: Viewer, round_id: RoundId) -> Wallet:
 @router.put("/rounds/{round_id}/my-bids")
 async def place_my_bids(caller: Actor, round_id: RoundId, body: PlaceBidsBody) -> Wallet:
     """Replace my bid set. Over the budget: 422 with the reason on `bids`."""
-    entries = [BidEntry(assignment_id=b.assignment_id, points=b.points, rank=b.rank) for b in body.bids]
+    entries = [
+        BidEntry(assignment_id=b.assignment_id, points=b.points, rank=b.rank) for b in body.bids
+    ]
     return await bidding.place_bids(caller, round_id, entries, body.expected_version)
 
 

@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from grpc import aio
 from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -81,6 +82,12 @@ def create_app(state: PortalState) -> FastAPI:
     async def http_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, StarletteHTTPException)
         return problem_response(request, Problem(error.status_code, str(error.detail)))
+
+    @app.exception_handler(aio.AioRpcError)
+    async def service_error(request: Request, error: Exception) -> Response:
+        # Its own handler: Starlette logs a traceback for anything that only
+        # the catch-all below handles, and a refusal from a service is no crash.
+        return problem_response(request, problem_from(error))
 
     @app.exception_handler(Exception)
     async def anything(request: Request, error: Exception) -> Response:

@@ -117,7 +117,10 @@ class Recommendations:
         self, viewer: Principal, opportunity_id: str, limit: int
     ) -> list[Candidate]:
         stored = await self._changes.load(opportunity_id)
-        access.require_manager(viewer, stored.opportunity)
+        # Services may rank too: the portal tells people about postings that
+        # fit them (a tip goes to the person themself, and reveals nobody).
+        if not access.is_privileged(viewer):
+            access.require_manager(viewer, stored.opportunity)
         facts = opportunity_facts(stored.opportunity)
         findable = {
             p.facts.employee_id: p
