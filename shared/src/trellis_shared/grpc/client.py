@@ -55,6 +55,7 @@ class ServiceClient:
         request: Any,
         *,
         on_behalf_of: Principal | None = None,
+        timeout_s: float | None = None,
     ) -> Reply:
         """Call `method` (a stub method) as the service identity, or as the person
         `on_behalf_of` (the portal calls with the signed-in person's identity, so
@@ -62,7 +63,9 @@ class ServiceClient:
         caller = on_behalf_of or self._caller
         try:
             return await method(
-                request, metadata=self._codec.metadata(caller), timeout=self._timeout_s
+                request,
+                metadata=self._codec.metadata(caller),
+                timeout=timeout_s or self._timeout_s,
             )
         except aio.AioRpcError as error:
             if error.code() in UNREACHABLE:
