@@ -63,18 +63,19 @@ async def identify(
 
 
 async def demo_personas(backends: Backends, hr_department: str) -> list[Persona]:
-    """A handful of people worth signing in as: HR, hiring managers and their teams."""
+    """People worth signing in as: HR, hiring managers, employees that fit their
+    postings, and those employees' own managers (to see confidentiality work)."""
     found: dict[str, Persona] = {}
 
-    async def add(employee_id: str, why: str) -> None:
-        if employee_id in found or len(found) >= 12:
-            return
+    async def add(employee_id: str, why: str) -> Person | None:
+        if employee_id in found or len(found) >= MAX_PERSONAS:
+            return None
         try:
             person = await identify(
                 backends, employee_id, hr_department=hr_department, claimed=frozenset()
             )
         except NotFound:
-            return
+            return None
         found[employee_id] = Persona(
             person.employee_id,
             person.name,
@@ -83,25 +84,62 @@ async def demo_personas(backends: Backends, hr_department: str) -> list[Persona]
             tuple(sorted(person.roles)),
             why,
         )
+        return person
 
     hr = await backends.profiles.call(
         backends.profile_service().SearchProfiles,
-        profiles_pb2.SearchProfilesRequest(department=hr_department, page_size=2),
+        profiles_pb2.SearchProfilesRequest(department=hr_department, page_size=1),
     )
     for profile in hr.profiles:
-        await add(profile.employee_id, "runs mentoring cycles, bidding rounds, imports, audit")
+        await add(profile.employee_id, "HR: mentoring cycles, bidding rounds, imports, audit log")
     postings = await backends.postings.call(
         backends.opportunities().SearchOpportunities,
-        postings_pb2.SearchOpportunitiesRequest(page_size=20),
+        postings_pb2.SearchOpportunitiesRequest(kinds=["secondment", "gig"], page_size=3),
     )
-    managers = list(dict.fromkeys(o.details.hiring_manager_id for o in postings.opportunities))
-    for manager_id in managers[:3]:
-        await add(manager_id, "hiring manager with open postings")
-    for manager_id in managers[:2]:
+    for opportunity in postings.opportunities[:2]:
+        title = opportunity.details.title
+        await add(opportunity.details.hiring_manager_id, f"hiring manager of “{title}”")
+        employee = await _best_fitting_employee(backends, opportunity.opportunity_id, found)
+        if employee is None:
+            continue
+        person = await add(employee[0], f"fits “{title}” ({employee[1]:.0f}/100)")
+        if person is not None:
+            manager = await _manager_of(backends, person.employee_id)
+            if manager:
+                await add(
+                    manager,
+                    f"{person.name}'s manager: approves releases, "
+                    "cannot see a confidential application early",
+                )
+    return list(found.values())
+
+
+MAX_PERSONAS = 8
+
+
+async def _best_fitting_employee(
+    backends: Backends, opportunity_id: str, taken: dict[str, Persona]
+) -> tuple[str, float] | None:
+    """The best-scoring individual contributor for a posting (not a manager)."""
+    reply = await backends.postings.call(
+        backends.recommendations().FindCandidates,
+        postings_pb2.FindCandidatesRequest(opportunity_id=opportunity_id, limit=10),
+    )
+    for candidate in reply.candidates:
+        if candidate.employee_id in taken or "Manager" in candidate.title:
+            continue
         reports = await backends.profiles.call(
             backends.org_chart().ListDirectReports,
-            profiles_pb2.ListDirectReportsRequest(manager_id=manager_id),
+            profiles_pb2.ListDirectReportsRequest(manager_id=candidate.employee_id),
         )
-        for report in reports.profiles[:2]:
-            await add(report.employee_id, "employee looking for a next step")
-    return list(found.values())
+        if not reports.profiles:
+            return candidate.employee_id, candidate.match.score
+    return None
+
+
+async def _manager_of(backends: Backends, employee_id: str) -> str:
+    chain = await backends.profiles.call(
+        backends.org_chart().GetReportingChain,
+        profiles_pb2.GetReportingChainRequest(employee_id=employee_id),
+    )
+    return chain.manager_ids[0] if chain.manager_ids else ""
