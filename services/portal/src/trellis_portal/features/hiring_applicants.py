@@ -1,0 +1,155 @@
+"""A posting's people as its hiring side sees them: applicants ranked by match
+(with the explanation), private notes and pipeline moves, candidate search and
+interest-interview requests.
+
+Confidential applications the caller may not see simply are not in the
+service's answers (NOT_FOUND on direct access); nothing here re-checks that.
+"""
+
+from __future__ import annotations
+
+import grpc
+from grpc import aio
+
+from trellis.postings.v1 import postings_pb2 as pb
+from trellis.profiles.v1 import profiles_pb2 as ppb
+from trellis_portal.features.caller import Caller
+from trellis_portal.features.hiring_models import (
+    ApplicantView,
+    CandidateView,
+    InterviewsList,
+    MoveInput,
+    applicant_view,
+    interview_view,
+    match_view,
+)
+
+CANDIDATE_LIMIT = 25
+
+
+async def names_of(caller: Caller, employee_ids: list[str]) -> dict[str, str]:
+    """Display names as profiles shows them to the caller; ids stand in otherwise."""
+    wanted = sorted(set(employee_ids))
+    if not wanted:
+        return {}
+    try:
+        reply = await caller.call(
+            caller.backends.profiles,
+            caller.backends.profile_service().BatchGetProfiles,
+            ppb.BatchGetProfilesRequest(employee_ids=wanted),
+        )
+    except aio.AioRpcError as error:
+        # Names are a nicety: a page of applicants must not fail without them.
+        if error.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED):
+            return {}
+        raise
+    return {p.employee_id: p.org.name or p.employee_id for p in reply.profiles}
+
+
+async def list_applicants(caller: Caller, opportunity_id: str) -> list[ApplicantView]:
+    """The posting's applications, best match first (the service's order)."""
+    reply = await caller.call(
+        caller.backends.postings,
+        caller.backends.applications().ListApplications,
+        pb.ListApplicationsRequest(opportunity_id=opportunity_id),
+    )
+    names = await names_of(caller, [a.employee_id for a in reply.applications])
+    return [applicant_view(a, names) for a in reply.applications]
+
+
+async def get_applicant(caller: Caller, application_id: str) -> ApplicantView:
+    reply = await caller.call(
+        caller.backends.postings,
+        caller.backends.applications().GetApplication,
+        pb.GetApplicationRequest(application_id=application_id),
+    )
+    names = await names_of(caller, [reply.application.employee_id])
+    return applicant_view(reply.application, names)
+
+
+async def move_applicant(caller: Caller, application_id: str, move: MoveInput) -> ApplicantView:
+    reply = await caller.call(
+        caller.backends.postings,
+        caller.backends.applications().MoveApplication,
+        pb.MoveApplicationRequest(
+            application_id=application_id, status=move.status, note=move.note
+        ),
+    )
+    names = await names_of(caller, [reply.application.employee_id])
+    return applicant_view(reply.application, names)
+
+
+async def add_note(caller: Caller, application_id: str, text: str) -> ApplicantView:
+    reply = await caller.call(
+        caller.backends.postings,
+        caller.backends.applications().AddApplicationNote,
+        pb.AddApplicationNoteRequest(application_id=application_id, text=text),
+    )
+    names = await names_of(caller, [reply.application.employee_id])
+    return applicant_view(reply.application, names)
+
+
+async def find_candidates(
+    caller: Caller, opportunity_id: str, limit: int = CANDIDATE_LIMIT
+) -> list[CandidateView]:
+    reply = await caller.call(
+        caller.backends.postings,
+        caller.backends.recommendations().FindCandidates,
+        pb.FindCandidatesRequest(opportunity_id=opportunity_id, limit=limit),
+    )
+    return [
+        CandidateView(
+            employee_id=c.employee_id,
+            name=c.name or c.employee_id,
+            title=c.title,
+            department=c.department,
+            match=match_view(c.match) if c.HasField("match") else None,
+        )
+        for c in reply.candidates
+    ]
+
+
+async def interview_requests(
+    caller: Caller, opportunity_id: str, offered_slots: list[str]
+) -> InterviewsList:
+    reply = await caller.call(
+        caller.backends.postings,
+        caller.backends.interviews().ListInterviewRequests,
+        pb.ListInterviewRequestsRequest(opportunity_id=opportunity_id),
+    )
+    names = await names_of(caller, [i.employee_id for i in reply.interviews])
+    views = [interview_view(i, names) for i in reply.interviews]
+    taken = sorted({v.slot for v in views if v.status == "scheduled" and v.slot})
+    return InterviewsList(interviews=views, slots=offered_slots, taken_slots=taken)
+
+
+async def schedule_interview(
+    caller: Caller, opportunity_id: str, employee_id: str, slot: str
+) -> None:
+    await caller.call(
+        caller.backends.postings,
+        caller.backends.interviews().ScheduleInterview,
+        pb.ScheduleInterviewRequest(
+            opportunity_id=opportunity_id, employee_id=employee_id, slot=slot
+        ),
+    )
+
+
+async def decline_interview(
+    caller: Caller, opportunity_id: str, employee_id: str, reason: str
+) -> None:
+    await caller.call(
+        caller.backends.postings,
+        caller.backends.interviews().DeclineInterview,
+        pb.DeclineInterviewRequest(
+            opportunity_id=opportunity_id, employee_id=employee_id, reason=reason
+        ),
+    )
+
+
+async def complete_interview(caller: Caller, opportunity_id: str, employee_id: str) -> None:
+    await caller.call(
+        caller.backends.postings,
+        caller.backends.interviews().CompleteInterview,
+        pb.InterviewActionRequest(opportunity_id=opportunity_id, employee_id=employee_id),
+    )
