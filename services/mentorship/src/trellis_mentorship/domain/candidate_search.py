@@ -4,22 +4,41 @@ The same search as `candidates.candidates_for` (which stays as the readable
 one-mentee reference, and which tests compare this with): reach mentors
 through the inverted index, drop the excluded ones (counted by reason), score
 the rest, keep the top K by score then mentor id, plus any mentor the mentee
-ranked. What changes is the cost: a batch of mentees is handled with a few
-numpy passes instead of one Python call per pair: 100,000 mentees x 10,000
-mentors (60 million reachable pairs) take several seconds instead of minutes.
+ranked. What changes is the cost: 100,000 mentees x 10,000 mentors (60
+million reachable pairs) take a few seconds instead of minutes.
 
-Per batch, a mentee x mentor boolean grid marks each reachable pair once
-(a second byte grid notes which came through the target role or the
-mentee's ranking); its set cells are the deduplicated pairs, in mentee order. The
-top K are found without sorting every pair: a per-mentee histogram of scores
-gives a threshold that at least K pairs reach, and only those are sorted.
+Where the time goes, and what is done about it:
+
+- Reaching. Each goal is a "feature" (its skill id and ideal level) whose
+  posting list carries, per mentor, the goal's skill share in sixtieths (an
+  integer: the ideal level is 1..5 and divides 60). A mentee's features, its
+  target role's list and a private list (its ranked, own and reporting-chain
+  mentors) are walked into one array of (mentee, mentor, weight) entries.
+  Entries land in a reused grid of stamps: a cell keeps one of the entries
+  written to it, so an entry is the one kept for its pair exactly when it
+  reads its own stamp back. No grid is ever cleared or scanned; a pair reached
+  twice gets the sum of its weights (`np.bincount`), whose bit fields say how
+  much skill share it has, whether it came through the role or the ranking,
+  and whether it is the mentee or in the reporting chain.
+- Scoring. Every reachable pair gets an approximate score in float32: the
+  skill share times the mentee's skill points, plus the other five factors
+  from a table of mentee context (department, level, time zone, languages,
+  points) by mentor context. Mentees are processed sorted by context, so a
+  batch needs the rows of only a few contexts.
+- Choosing. A per-mentee histogram of approximate scores gives a threshold
+  that at least K pairs reach; the pairs within `_MARGIN` of it (and the
+  mentee's ranked mentors) are scored exactly with `score_pairs`, and the top
+  K chosen among those exactly as before. The margin covers the float32 error
+  and the rounding to hundredths: a pair that the exact top K holds cannot
+  score more than a hundredth below the K-th best of the approximations.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -27,18 +46,34 @@ from numpy.typing import NDArray
 from trellis_mentorship.domain.exclusions import Exclusion
 from trellis_mentorship.domain.facts import MenteeFacts, normalise_word
 from trellis_mentorship.domain.mentor_index import MentorIndex
-from trellis_mentorship.domain.pair_scores import CENTI, ScoringTables, score_pairs, scoring_tables
+from trellis_mentorship.domain.pair_scores import (
+    CENTI,
+    MenteeRows,
+    ScoringTables,
+    score_pairs,
+    scoring_tables,
+)
 from trellis_mentorship.domain.weights import CompatibilityWeights
 
 IntArray = NDArray[np.int64]
-# Mentees per batch: the grids are batch x mentors (16 MiB each, whatever the mentor count).
-GRID_CELLS = 1 << 24
+FloatArray = NDArray[np.float64]
+# Cells of one batch's stamp grid (mentees x mentors, int32): 4 MiB per worker,
+# reused. Small batches keep the grid and every temporary in the CPU caches,
+# which measured twice as fast as batches eight times larger.
+GRID_CELLS = 1 << 20
+# Mentees per batch at most: the per-mentee histograms are mentees x buckets.
+MAX_BATCH = 4096
 WORKERS = 2
-BY_ROLE, RANKED = 1, 2
 # In the order `exclusion_of` checks them, which decides a pair's single reason.
 EXCLUSION_ORDER = (Exclusion.SELF, Exclusion.IN_REPORTING_CHAIN, Exclusion.NO_FREE_CAPACITY)
 _TOP = 100 * CENTI  # the highest score, in hundredths
-_BUCKETS = 101  # whole points 0..100, for the top-K threshold
+_BUCKETS = 101  # whole points 0..100, for the exact top-K threshold
+# Approximate scores: histogram buckets per point, and the safety margin in
+# points (a hundredth for the rounding plus far more than the float32 error).
+_APPROX_STEPS = 4
+_APPROX_BUCKETS = 100 * _APPROX_STEPS + 1
+_MARGIN = 0.02
+_SIXTIETHS = 60  # every ideal level 1..5 divides it
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,97 +98,56 @@ class CandidateArrays:
         return np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
 
 
-class _Postings:
-    """The index's posting lists as one array: list l is flat[start[l]:start[l] + size[l]]."""
+@dataclass(frozen=True, slots=True)
+class _Fields:
+    """Bit fields of an entry's weight; a pair's weights add up without carries.
 
-    def __init__(self, lists: Sequence[Sequence[int]]) -> None:
-        sizes = [len(found) for found in lists]
-        self.size = np.asarray(sizes, dtype=np.int64)
-        self.start = np.cumsum(self.size) - self.size
-        self.flat = np.fromiter((j for found in lists for j in found), np.int64, sum(sizes))
+    The lowest field holds the skill share in sixtieths summed over goals, the
+    next one counts skill lists (so that a pair reached only through a skill
+    the mentor offers as a topic, share 0, still shows as reached); then one
+    bit each, so that masks read them. Repeated pairs sum their weights as
+    float64 (`np.bincount`), exact far beyond these sizes.
+    """
 
-    def pairs(self, owner: IntArray, lists: IntArray) -> tuple[IntArray, IntArray]:
-        """(owner, mentor) for every mentor on the given lists."""
+    seen: int  # one skill list
+    role: int
+    ranked: int
+    self: int
+    chain: int
+
+    @classmethod
+    def for_goals(cls, most_goals: int) -> _Fields:
+        seen = 1 << max(1, _SIXTIETHS * most_goals).bit_length()
+        role = seen << max(1, most_goals + 1).bit_length()
+        return cls(seen, role, role << 1, role << 2, role << 3)
+
+
+class _Lists:
+    """Posting lists as one array each for mentors and weights: list l is [start[l], +size[l])."""
+
+    def __init__(self, mentor: IntArray, weight: IntArray, size: IntArray) -> None:
+        self.mentor, self.weight, self.size = mentor, weight, size
+        self.start = np.cumsum(size) - size
+
+    def entries(self, owner: IntArray, lists: IntArray) -> tuple[IntArray, IntArray, IntArray]:
+        """(owner, mentor, weight) for every entry of the given lists, in their order."""
         sizes = self.size[lists]
         first = np.repeat(self.start[lists] - (np.cumsum(sizes) - sizes), sizes)
-        return np.repeat(owner, sizes), self.flat[first + np.arange(int(sizes.sum()))]
+        at = first + np.arange(int(sizes.sum()))
+        return np.repeat(owner, sizes), self.mentor[at], self.weight[at]
 
 
+@dataclass(frozen=True, slots=True)
 class _Listed:
-    """(mentee, mentor position) pairs sorted by mentee: rankings, reporting chains, skill lists."""
+    """(mentee, list) pairs sorted by mentee: which lists each mentee walks."""
 
-    def __init__(self, owner: list[int], item: list[int]) -> None:
-        self.owner = np.asarray(owner, dtype=np.int64)
-        self.item = np.asarray(item, dtype=np.int64)
+    owner: IntArray
+    lists: IntArray
 
     def batch(self, lo: int, hi: int) -> tuple[IntArray, IntArray]:
         """The pairs of mentees lo..hi-1, mentees counted from lo."""
         first, last = np.searchsorted(self.owner, (lo, hi))
-        return self.owner[first:last] - lo, self.item[first:last]
-
-
-@dataclass(frozen=True, slots=True)
-class _MenteeLinks:
-    """Per mentee: posting lists reached (skills, role), ranked and excluded mentors."""
-
-    skill_lists: _Listed
-    role_list: IntArray  # -1: none
-    ranked: _Listed
-    self_position: IntArray  # -1: not a mentor
-    chain: _Listed
-
-
-def _links(
-    mentees: Sequence[MenteeFacts], index: MentorIndex
-) -> tuple[_MenteeLinks, _Postings, _Postings]:
-    skill_ids = {key: number for number, key in enumerate(index.by_skill)}
-    role_ids = {key: number for number, key in enumerate(index.by_role)}
-    # Skill ids repeat across a cohort: normalise each once.
-    list_of: dict[str, int] = {}
-    skill_owner: list[int] = []
-    skill_list: list[int] = []
-    ranked_owner: list[int] = []
-    ranked_mentor: list[int] = []
-    chain_owner: list[int] = []
-    chain_mentor: list[int] = []
-    for e, mentee in enumerate(mentees):
-        found = set()  # two goals naming one skill reach its mentors once
-        for goal in mentee.goals:
-            number = list_of.get(goal.skill_id)
-            if number is None:
-                number = list_of[goal.skill_id] = skill_ids.get(normalise_word(goal.skill_id), -1)
-            if number >= 0:
-                found.add(number)
-        skill_owner.extend([e] * len(found))
-        skill_list.extend(found)
-        for position in _positions(index, dict.fromkeys(mentee.ranked_mentors)):
-            ranked_owner.append(e)
-            ranked_mentor.append(position)
-        for position in _positions(index, mentee.chain_ids):
-            chain_owner.append(e)
-            chain_mentor.append(position)
-    n = len(mentees)
-    links = _MenteeLinks(
-        skill_lists=_Listed(skill_owner, skill_list),
-        role_list=np.fromiter(
-            (role_ids.get(m.target_role_key or "", -1) for m in mentees), np.int64, n
-        ),
-        ranked=_Listed(ranked_owner, ranked_mentor),
-        self_position=np.fromiter(
-            (_or_none(index.position(m.employee_id)) for m in mentees), np.int64, n
-        ),
-        chain=_Listed(chain_owner, chain_mentor),
-    )
-    return links, _Postings(list(index.by_skill.values())), _Postings(list(index.by_role.values()))
-
-
-def _or_none(position: int | None) -> int:
-    return -1 if position is None else position
-
-
-def _positions(index: MentorIndex, mentor_ids: Iterable[str]) -> list[int]:
-    found = (index.position(mentor_id) for mentor_id in mentor_ids)
-    return [position for position in found if position is not None]
+        return self.owner[first:last] - lo, self.lists[first:last]
 
 
 def search_candidates(
@@ -165,20 +159,32 @@ def search_candidates(
 ) -> CandidateArrays:
     if k < 1:
         raise ValueError("at least one candidate per mentee must be kept")
-    links, skill_postings, role_postings = _links(mentees, index)
-    search = _BatchSearch(links, skill_postings, role_postings, index, weights, mentees, k)
-    batch = max(1, grid_cells // max(1, len(index.mentors)))
-    starts = range(0, len(mentees), batch)
+    n = len(mentees)
+    tables = scoring_tables(mentees, index.mentors, weights)
+    contexts = _Contexts(tables)
+    # Sorted by context, a batch needs few rows of the context table.
+    order = np.argsort(contexts.of_mentee, kind="stable")
+    ordered = [mentees[e] for e in order.tolist()]
+    search = _BatchSearch(ordered, index, _permuted(tables, order), contexts, order, k)
+    batch = max(1, min(MAX_BATCH, grid_cells // max(1, len(index.mentors))))
+    starts = range(0, n, batch)
     # numpy releases the GIL in its loops, so a second thread uses a second core;
     # batches write disjoint rows of `excluded` and nothing else is shared.
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        parts = list(pool.map(lambda lo: search.run(lo, min(lo + batch, len(mentees))), starts))
+        parts = list(pool.map(lambda lo: search.run(lo, min(lo + batch, n)), starts))
+    mentee = order[_joined([part[0] for part in parts])]
+    # Back to input order; within a mentee the batch's order (best first) stays.
+    back = np.argsort(mentee, kind="stable")
+    excluded = np.empty_like(search.excluded)
+    excluded[order] = search.excluded
     return CandidateArrays(
-        mentee=_joined([part[0] for part in parts]),
-        mentor=_joined([part[1] for part in parts]),
-        centi=_joined([part[2] for part in parts]),
-        ranked=np.concatenate([part[3] for part in parts]) if parts else np.zeros(0, np.bool_),
-        excluded=search.excluded,
+        mentee=mentee[back],
+        mentor=_joined([part[1] for part in parts])[back],
+        centi=_joined([part[2] for part in parts])[back],
+        ranked=(np.concatenate([part[3] for part in parts]) if parts else np.zeros(0, np.bool_))[
+            back
+        ],
+        excluded=excluded,
     )
 
 
@@ -186,85 +192,272 @@ def _joined(arrays: list[IntArray]) -> IntArray:
     return np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int64)
 
 
+def _permuted(tables: ScoringTables, order: IntArray) -> ScoringTables:
+    rows = tables.mentees
+    moved = {field.name: getattr(rows, field.name)[order] for field in fields(MenteeRows)}
+    return replace(tables, mentees=MenteeRows(**moved))
+
+
+class _Contexts:
+    """Everything but the skills, as a table of mentee context by mentor context.
+
+    A mentee's context is what the five other factors read of it (department,
+    level, time zone, languages and their points); a mentor's the same four
+    attributes. Contexts are numbered in sorted order, so mentees sorted by
+    context meet each one in a single run.
+    """
+
+    def __init__(self, tables: ScoringTables) -> None:
+        rows, columns = tables.mentees, tables.mentors
+        mentee_languages, mentor_languages, self.shared = _language_codes(
+            rows.languages, columns.languages
+        )
+        points = np.ascontiguousarray(rows.points[:, 1:]).view(np.int64)  # exact keys
+        keys = np.column_stack([rows.department, rows.level, rows.offset, mentee_languages, points])
+        unique, inverse = np.unique(keys, axis=0, return_inverse=True)
+        self.of_mentee: IntArray = inverse.reshape(-1).astype(np.int64)
+        self.department, self.level, self.offset, self.languages = (
+            unique[:, 0],
+            unique[:, 1],
+            unique[:, 2],
+            unique[:, 3],
+        )
+        self.points = np.ascontiguousarray(unique[:, 4:]).view(np.float64)  # factors 1..5
+        mentor_keys = np.column_stack(
+            [columns.department, columns.level, columns.offset, mentor_languages]
+        )
+        unique, inverse = np.unique(mentor_keys, axis=0, return_inverse=True)
+        self.of_mentor: IntArray = inverse.reshape(-1).astype(np.int64)
+        self.mentor_contexts = unique
+        self.tables = tables
+
+    def block(self, first: int, last: int) -> NDArray[np.float32]:
+        """Points of factors 1..5 for mentee contexts first..last by mentor context and role.
+
+        Flat: [(context - first) * mentor contexts + mentor context] * 2 + holds the role.
+        """
+        c = slice(first, last + 1)
+        department, level, offset, languages = self.mentor_contexts.T
+        points = self.points[c]
+        seniority = self.tables.seniority[
+            level[None, :] - self.level[c, None] - self.tables.lowest_gap
+        ]
+        others = (
+            points[:, 1:2] * (department[None, :] != self.department[c, None])
+            + points[:, 2:3] * seniority
+            + points[:, 3:4] * self.tables.hours[self.offset[c, None], offset[None, :]]
+            + points[:, 4:5] * self.shared[self.languages[c, None], languages[None, :]]
+        )
+        with_role = np.stack([others, others + points[:, 0:1]], axis=2)
+        return with_role.astype(np.float32).reshape(-1)
+
+
+def _language_codes(
+    mentee: NDArray[np.uint64], mentor: NDArray[np.uint64]
+) -> tuple[IntArray, IntArray, NDArray[np.bool_]]:
+    """Codes of the distinct language sets on each side, and which pairs share one."""
+    mentee_sets, mentee_code = np.unique(mentee, axis=0, return_inverse=True)
+    mentor_sets, mentor_code = np.unique(mentor, axis=0, return_inverse=True)
+    shared = np.any(mentee_sets[:, None, :] & mentor_sets[None, :, :], axis=2).astype(np.bool_)
+    return (
+        mentee_code.reshape(-1).astype(np.int64),
+        mentor_code.reshape(-1).astype(np.int64),
+        shared,
+    )
+
+
+def _lists_and_links(
+    mentees: Sequence[MenteeFacts], index: MentorIndex, tables: ScoringTables
+) -> tuple[_Lists, _Listed, _Fields]:
+    """The posting lists (goal features, roles, one private list per mentee) and who walks which."""
+    rows = tables.mentees
+    n, width = rows.skill_column.shape
+    bits = _Fields.for_goals(width)
+    # Goal features: (skill column, ideal level); a goal slot is real below the goal count.
+    real = np.arange(width)[None, :] < rows.goal_count[:, None]
+    owner = np.repeat(np.arange(n, dtype=np.int64), real.sum(axis=1))
+    feature_key = (rows.skill_column * 8 + rows.ideal)[real]
+    keys, feature = np.unique(feature_key, return_inverse=True)
+    feature = feature.reshape(-1).astype(np.int64)
+    postings = {key: number for number, key in enumerate(index.by_skill)}
+    by_skill = list(index.by_skill.values())
+    levels = tables.mentors.skill_levels
+    mentors: list[IntArray] = []
+    weights: list[IntArray] = []
+    for key in keys.tolist():
+        column, ideal = divmod(key, 8)
+        number = postings.get(normalise_word(tables.goal_skills[column]), -1)
+        found = np.asarray(by_skill[number] if number >= 0 else (), dtype=np.int64)
+        share = _SIXTIETHS * np.minimum(levels[found, column].astype(np.int64), ideal) // ideal
+        mentors.append(found)
+        weights.append(bits.seen + share)
+    role_base = len(mentors)
+    role_of = {key: role_base + number for number, key in enumerate(index.by_role)}
+    for found_roles in index.by_role.values():
+        mentors.append(np.asarray(found_roles, dtype=np.int64))
+        weights.append(np.full(len(found_roles), bits.role, dtype=np.int64))
+    sizes = [len(found) for found in mentors]
+    role_list = np.fromiter(
+        (role_of.get(mentee.target_role_key or "", -1) for mentee in mentees), np.int64, n
+    )
+    (role_owner,) = np.nonzero(role_list >= 0)
+    # One private list per mentee: ranked, own and reporting-chain mentors, in
+    # flat Python lists (a small array per mentee would cost more than the rest).
+    position = {mentor.employee_id: j for j, mentor in enumerate(index.mentors)}.get
+    private_owner: list[int] = []
+    private_mentor: list[int] = []
+    private_kind: list[int] = []
+    for e, mentee in enumerate(mentees):
+        found_before = len(private_mentor)
+        for mentor_id in dict.fromkeys(mentee.ranked_mentors) if mentee.ranked_mentors else ():
+            at = position(mentor_id)
+            if at is not None:
+                private_mentor.append(at)
+                private_kind.append(bits.ranked)
+        at = position(mentee.employee_id)
+        if at is not None:
+            private_mentor.append(at)
+            private_kind.append(bits.self)
+        for mentor_id in mentee.chain_ids:
+            at = position(mentor_id)
+            if at is not None:
+                private_mentor.append(at)
+                private_kind.append(bits.chain)
+        if len(private_mentor) > found_before:
+            private_owner.append(e)
+            sizes.append(len(private_mentor) - found_before)
+    private_list = role_base + len(role_of) + np.arange(len(private_owner), dtype=np.int64)
+    all_owner = np.concatenate([owner, role_owner, np.asarray(private_owner, np.int64)])
+    all_lists = np.concatenate([feature, role_list[role_owner], private_list])
+    by_owner = np.argsort(all_owner, kind="stable")
+    listed = _Listed(all_owner[by_owner], all_lists[by_owner])
+    lists = _Lists(
+        np.concatenate([*mentors, np.asarray(private_mentor, np.int64)]),
+        np.concatenate([*weights, np.asarray(private_kind, np.int64)]),
+        np.asarray(sizes, dtype=np.int64),
+    )
+    return lists, listed, bits
+
+
 class _BatchSearch:
     def __init__(
         self,
-        links: _MenteeLinks,
-        skill_postings: _Postings,
-        role_postings: _Postings,
-        index: MentorIndex,
-        weights: CompatibilityWeights,
         mentees: Sequence[MenteeFacts],
+        index: MentorIndex,
+        tables: ScoringTables,
+        contexts: _Contexts,
+        order: IntArray,
         k: int,
     ) -> None:
-        self.links, self.skill_postings, self.role_postings = links, skill_postings, role_postings
         self.k = k
-        self.tables: ScoringTables = scoring_tables(mentees, index.mentors, weights)
+        self.tables = tables
+        self.contexts = contexts
+        self.context = contexts.of_mentee[order]
+        self.lists, self.listed, self.bits = _lists_and_links(mentees, index, tables)
         self.width = len(index.mentors)
         ids = [mentor.employee_id for mentor in index.mentors]
         # Ties are broken by mentor id: each mentor's place among the ids sorted as strings.
         self.name_rank = np.empty(self.width, dtype=np.int64)
         self.name_rank[sorted(range(self.width), key=ids.__getitem__)] = np.arange(self.width)
+        self.full = tables.mentors.free_capacity <= 0
+        rows = tables.mentees
+        # Skill points per sixtieth of share: the share is the mean over goals.
+        self.skill_weight = (
+            rows.points[:, 0] / (_SIXTIETHS * np.maximum(rows.goal_count, 1))
+        ).astype(np.float32)
+        self.mentor_context2 = 2 * contexts.of_mentor
         self.excluded = np.zeros((len(mentees), len(EXCLUSION_ORDER)), dtype=np.int64)
+        self._local = threading.local()
+
+    def _grid(self, cells: int) -> NDArray[np.int32]:
+        """This worker's stamp grid. Never cleared: only cells written in this batch are read."""
+        grid: NDArray[np.int32] | None = getattr(self._local, "grid", None)
+        if grid is None or len(grid) < cells:
+            grid = np.empty(cells, dtype=np.int32)
+            self._local.grid = grid
+        return grid
 
     def run(self, lo: int, hi: int) -> tuple[IntArray, IntArray, IntArray, NDArray[np.bool_]]:
         """(mentee, mentor, hundredths, ranked) for mentees lo..hi-1, in the output order."""
-        # Fresh zeroed memory per batch (the OS hands out zero pages cheaply), so
-        # concurrent batches never share a grid. `reached` holds only 0/1, which
-        # lets numpy's fast boolean scan find the pairs; `flags` the role and
-        # ranking bits, written and read only where needed.
-        reached = np.zeros((hi - lo) * self.width, dtype=np.bool_)
-        flags = np.zeros_like(reached, dtype=np.uint8)
-        self._mark(reached, flags, lo, hi)
-        self._exclude(reached, lo, hi, 0, self._self_cells(lo, hi))
-        self._exclude(reached, lo, hi, 1, self._listed_cells(self.links.chain, lo, hi))
-        cells = np.flatnonzero(reached)
-        # Cells are in row order: each mentee's row ends before the next row's start.
-        row_ends = np.searchsorted(cells, np.arange(1, hi - lo + 1) * self.width)
-        mentee = np.repeat(np.arange(hi - lo), np.diff(row_ends, prepend=0))
-        mentor = cells - mentee * self.width
-        full = self.tables.mentors.free_capacity[mentor] <= 0
-        if full.any():
-            self.excluded[lo:hi, 2] += np.bincount(mentee[full], minlength=hi - lo)
-            mentee, mentor, cells = mentee[~full], mentor[~full], cells[~full]
-        cell_flags = flags[cells]
-        per_mentee = np.bincount(mentee, minlength=hi - lo)
-        centi = score_pairs(self.tables, lo, per_mentee, mentor, (cell_flags & BY_ROLE) != 0)
-        ranked = (cell_flags & RANKED) != 0
-        keep = self._top(mentee, mentor, centi, ranked, hi - lo)
-        return mentee[keep] + lo, mentor[keep], centi[keep], ranked[keep]
+        count = hi - lo
+        mentee, mentor, weight = self._pairs(lo, hi)
+        bits = self.bits
+        # The mentee themself or someone in their reporting chain: excluded, and
+        # counted when also reached through a skill list, the role or the ranking.
+        (special,) = np.nonzero(weight >= bits.self)
+        is_self = (weight[special] & bits.self) != 0
+        hit = (weight[special] & (bits.self - 1)) != 0
+        self_hit = special[hit & is_self]
+        chain_hit = special[hit & ~is_self]
+        self.excluded[lo:hi, 0] += np.bincount(mentee[self_hit], minlength=count)
+        self.excluded[lo:hi, 1] += np.bincount(mentee[chain_hit], minlength=count)
+        full = self.full[mentor]
+        full[special] = False  # counted above, or not reachable at all
+        self.excluded[lo:hi, 2] += np.bincount(mentee[full], minlength=count)
+        approx = self._approximate(lo, mentee, mentor, weight)
+        approx[full] = -1.0
+        approx[special] = -1.0
+        near = self._near(mentee, approx, count)
+        # The mentee's own choices stay candidates even far below the threshold.
+        (own,) = np.nonzero((weight & (bits.self | bits.chain | bits.ranked)) == bits.ranked)
+        own = own[~self.full[mentor[own]]]
+        if len(own):
+            near = np.union1d(near, own)
+        who, whom = mentee[near], mentor[near]
+        kept_weight = weight[near]
+        holds_role = (kept_weight & bits.role) != 0
+        ranked = (kept_weight & bits.ranked) != 0
+        per_mentee = np.bincount(who, minlength=count)
+        centi = score_pairs(self.tables, lo, per_mentee, whom, holds_role)
+        keep = self._top(who, whom, centi, ranked, count)
+        return who[keep] + lo, whom[keep], centi[keep], ranked[keep]
 
-    def _mark(self, reached: NDArray[np.bool_], flags: NDArray[np.uint8], lo: int, hi: int) -> None:
-        owner, lists = self.links.skill_lists.batch(lo, hi)
-        mentee, mentor = self.skill_postings.pairs(owner, lists)
-        reached[mentee * self.width + mentor] = True
-        roles = self.links.role_list[lo:hi]
-        (owner,) = np.nonzero(roles >= 0)
-        mentee, mentor = self.role_postings.pairs(owner, roles[owner])
-        cells = mentee * self.width + mentor
-        reached[cells] = True
-        flags[cells] = BY_ROLE
-        # Rankings come after roles: or-ing needs cells without repeats, which a
-        # role list (one per mentee) and a ranking (deduplicated) both are.
-        cells = self._listed_cells(self.links.ranked, lo, hi)
-        reached[cells] = True
-        flags[cells] |= RANKED
+    def _pairs(self, lo: int, hi: int) -> tuple[IntArray, IntArray, IntArray]:
+        """Each reached (mentee, mentor) pair once, by mentee, with its summed weight."""
+        owner, lists = self.listed.batch(lo, hi)
+        mentee, mentor, weight = self.lists.entries(owner, lists)
+        cell = mentee * self.width + mentor
+        stamp = np.arange(len(cell), dtype=np.int32)
+        grid = self._grid((hi - lo) * self.width)
+        grid[cell] = stamp
+        (last,) = np.nonzero(grid[cell] == stamp)
+        if len(last) == len(cell):
+            return mentee, mentor, weight
+        # Repeats: every entry adds its weight to its pair's (last) entry.
+        grid[cell[last]] = np.arange(len(last), dtype=np.int32)
+        summed = np.bincount(grid[cell], weights=weight, minlength=len(last))
+        return mentee[last], mentor[last], summed.astype(np.int64)
 
-    def _self_cells(self, lo: int, hi: int) -> IntArray:
-        (owner,) = np.nonzero(self.links.self_position[lo:hi] >= 0)
-        return owner * self.width + self.links.self_position[lo:hi][owner]
+    def _approximate(
+        self, lo: int, mentee: IntArray, mentor: IntArray, weight: IntArray
+    ) -> NDArray[np.float32]:
+        context = self.context[lo + mentee]
+        first = int(context[0]) if len(context) else 0
+        last = int(context[-1]) if len(context) else 0
+        table = self.contexts.block(first, last)
+        span = 2 * len(self.contexts.mentor_contexts)
+        at = (context - first) * span + self.mentor_context2[mentor]
+        at += (weight & self.bits.role) != 0
+        approx: NDArray[np.float32] = table[at]
+        sixtieths = (weight & (self.bits.seen - 1)).astype(np.float32)
+        sixtieths *= self.skill_weight[lo + mentee]
+        approx += sixtieths
+        return approx
 
-    def _listed_cells(self, listed: _Listed, lo: int, hi: int) -> IntArray:
-        owner, mentor = listed.batch(lo, hi)
-        return owner * self.width + mentor
-
-    def _exclude(
-        self, reached: NDArray[np.bool_], lo: int, hi: int, reason: int, cells: IntArray
-    ) -> None:
-        """Count and unmark the reachable ones among these excluded cells (no repeats)."""
-        hit = cells[reached[cells]]
-        self.excluded[lo:hi, reason] += np.bincount(hit // self.width, minlength=hi - lo)
-        reached[hit] = False
+    def _near(self, mentee: IntArray, approx: NDArray[np.float32], count: int) -> IntArray:
+        """Pairs whose approximate score is close enough to each mentee's K-th best."""
+        bucket = (approx * _APPROX_STEPS).astype(np.int64)
+        np.clip(bucket, 0, _APPROX_BUCKETS - 1, out=bucket)
+        histogram = np.bincount(
+            mentee * _APPROX_BUCKETS + bucket, minlength=count * _APPROX_BUCKETS
+        ).reshape(count, _APPROX_BUCKETS)
+        # Left-out pairs sit in bucket 0 with score -1: they may fill a count that
+        # only the lowest bucket reaches, where the threshold keeps every pair anyway.
+        enough = histogram[:, ::-1].cumsum(axis=1) >= self.k
+        highest = _APPROX_BUCKETS - 1 - enough.argmax(axis=1)
+        threshold = np.where(enough.any(axis=1), highest / _APPROX_STEPS - _MARGIN, -_MARGIN)
+        (near,) = np.nonzero(approx >= threshold.astype(np.float32)[mentee])
+        return near
 
     def _top(
         self,

@@ -30,6 +30,7 @@ from numpy.typing import NDArray
 from trellis_mentorship.domain.compatibility import (
     FACTORS,
     SCORE_DECIMALS,
+    Points,
     ideal_mentor_level,
     max_points_for,
     seniority_share,
@@ -118,6 +119,7 @@ class ScoringTables:
     seniority: FloatArray  # share by gap - lowest_gap
     lowest_gap: int
     hours: FloatArray  # share by (mentee offset code, mentor offset code)
+    goal_skills: tuple[str, ...]  # the skill id of each column of `skill_levels` ("" for 0)
 
 
 def scoring_tables(
@@ -149,6 +151,7 @@ def scoring_tables(
         seniority=np.array([seniority_share(gap, weights) for gap in range(low, high + 1)]),
         lowest_gap=low,
         hours=np.array(hours, dtype=np.float64).reshape(len(offset_values), len(offset_values)),
+        goal_skills=tuple(skill_columns),
     )
 
 
@@ -188,10 +191,29 @@ def _mentee_rows(
         languages=np.array([languages(m.language_keys) for m in mentees], dtype=np.uint64).reshape(
             n, languages.words
         ),
-        points=np.array([max_points_for(m, weights) for m in mentees], dtype=np.float64).reshape(
-            n, len(FACTORS)
-        ),
+        points=np.array(_points(mentees, weights), dtype=np.float64).reshape(n, len(FACTORS)),
     )
+
+
+def _points(mentees: Sequence[MenteeFacts], weights: CompatibilityWeights) -> list[Points]:
+    """`max_points_for` of every mentee, computed once per combination of what applies.
+
+    (Hashing the weights for its cache, once per mentee, cost more than the rest.)
+    """
+    by_kind: dict[tuple[bool, bool, bool, bool], Points] = {}
+    found = []
+    for mentee in mentees:
+        kind = (
+            bool(mentee.goals),
+            mentee.target_role_key is not None,
+            mentee.prefers_other_department,
+            bool(mentee.language_keys),
+        )
+        points = by_kind.get(kind)
+        if points is None:
+            points = by_kind[kind] = max_points_for(mentee, weights)
+        found.append(points)
+    return found
 
 
 def _mentor_columns(

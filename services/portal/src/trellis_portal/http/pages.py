@@ -94,6 +94,8 @@ def render_form_error(
 def redirect(url: str, notice: str = "") -> RedirectResponse:
     """After a successful form post: see-other, so reload does not post again."""
     if notice:
-        separator = "&" if "?" in url else "?"
-        url = f"{url}{separator}notice={quote(notice)}"
+        # The query goes before a #fragment, or the browser drops it.
+        path, hash_mark, fragment = url.partition("#")
+        separator = "&" if "?" in path else "?"
+        url = f"{path}{separator}notice={quote(notice)}{hash_mark}{fragment}"
     return RedirectResponse(url, status_code=303)

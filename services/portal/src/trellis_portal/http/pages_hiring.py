@@ -214,13 +214,6 @@ async def posting_action(
     return redirect(target, f"{done}: {posting.details.title}")
 
 
-def _redirect_to(path: str, notice: str, anchor: str) -> Response:
-    """See-other with the notice in the query and the anchor after it (where it belongs)."""
-    response = redirect(path, notice)
-    response.headers["location"] += f"#{anchor}"
-    return response
-
-
 # ---- applicants -------------------------------------------------------------
 
 
@@ -233,10 +226,9 @@ async def move_applicant(
     except ValueError:
         raise Problem(422, f"{status!r} is not a move the hiring side makes") from None
     moved = await hiring_applicants.move_applicant(caller, application_id, move)
-    return _redirect_to(
-        f"/manage/{opportunity_id}",
+    return redirect(
+        f"/manage/{opportunity_id}#app-{application_id}",
         f"{moved.name}: {moved.status.replace('_', ' ')}",
-        f"app-{application_id}",
     )
 
 
@@ -247,8 +239,9 @@ async def note_applicant(
     if not text.strip():
         raise Problem(422, "write the note first", [])
     noted = await hiring_applicants.add_note(caller, application_id, text.strip())
-    return _redirect_to(
-        f"/manage/{opportunity_id}", f"Note added for {noted.name}", f"app-{application_id}"
+    return redirect(
+        f"/manage/{opportunity_id}#app-{application_id}",
+        f"Note added for {noted.name}",
     )
 
 
@@ -277,7 +270,7 @@ async def interview_action(
         notice = f"Marked the interview with {employee_id} as held"
     else:
         raise Problem(404, "no such action")
-    return _redirect_to(f"/manage/{opportunity_id}", notice, "interviews")
+    return redirect(f"/manage/{opportunity_id}#interviews", notice)
 
 
 # ---- releases and audit -----------------------------------------------------

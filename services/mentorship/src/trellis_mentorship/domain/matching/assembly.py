@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from trellis_mentorship.domain.exclusions import Exclusion
-from trellis_mentorship.domain.matching.instance import MatchingInstance
+from trellis_mentorship.domain.matching.instance import MatchingInstance, collector_paused
 from trellis_mentorship.domain.matching.result import (
     MatchedPair,
     MatchMode,
@@ -34,13 +34,14 @@ def result_from_positions(
     unmatched: list[UnmatchedMentee] = []
     mentee_ids, mentor_ids = instance.mentee_ids, instance.mentor_ids
     preferences, scores = instance.preferences, instance.scores
-    for e, position in enumerate(positions):
-        if position == UNMATCHED:
-            unmatched.append(why_unmatched(instance, e, mode))
-        else:
-            mentor = mentor_ids[preferences[e][position]]
-            pairs.append(MatchedPair(mentee_ids[e], mentor, scores[e][position]))
-    return MatchResult(mode, tuple(pairs), tuple(unmatched), blocking_pairs)
+    with collector_paused():  # one object per mentee, none of them in a cycle
+        for e, position in enumerate(positions):
+            if position == UNMATCHED:
+                unmatched.append(why_unmatched(instance, e, mode))
+            else:
+                mentor = mentor_ids[preferences[e][position]]
+                pairs.append(MatchedPair(mentee_ids[e], mentor, scores[e][position]))
+        return MatchResult(mode, tuple(pairs), tuple(unmatched), blocking_pairs)
 
 
 def why_unmatched(instance: MatchingInstance, e: int, mode: MatchMode) -> UnmatchedMentee:

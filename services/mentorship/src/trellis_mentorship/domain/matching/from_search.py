@@ -90,6 +90,13 @@ def own_ranks(
 def exclusion_maps(found: CandidateArrays) -> list[Mapping[Exclusion, int]]:
     maps = [_NONE_EXCLUDED] * len(found.excluded)
     (rows,) = np.nonzero(found.excluded.any(axis=1))
-    for e, counts in zip(rows.tolist(), found.excluded[rows].tolist(), strict=True):
-        maps[e] = {reason: n for reason, n in zip(EXCLUSION_ORDER, counts, strict=True) if n}
+    # Few distinct counts recur across 100,000 mentees: one read-only map each.
+    shared: dict[tuple[int, ...], Mapping[Exclusion, int]] = {}
+    for e, counts in zip(rows.tolist(), map(tuple, found.excluded[rows].tolist()), strict=True):
+        found_map = shared.get(counts)
+        if found_map is None:
+            found_map = shared[counts] = MappingProxyType(
+                {reason: n for reason, n in zip(EXCLUSION_ORDER, counts, strict=True) if n}
+            )
+        maps[e] = found_map
     return maps

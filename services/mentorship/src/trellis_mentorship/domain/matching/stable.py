@@ -17,7 +17,7 @@ from __future__ import annotations
 from heapq import heappush, heapreplace
 
 from trellis_mentorship.domain.matching.assembly import UNMATCHED, result_from_positions
-from trellis_mentorship.domain.matching.instance import MatchingInstance
+from trellis_mentorship.domain.matching.instance import MatchingInstance, collector_paused
 from trellis_mentorship.domain.matching.result import MatchMode, MatchResult
 
 
@@ -66,6 +66,7 @@ def deferred_acceptance(instance: MatchingInstance) -> list[int]:
 
 def match_stable(instance: MatchingInstance) -> MatchResult:
     # Deferred acceptance leaves no blocking pair; tests check that independently.
-    return result_from_positions(
-        instance, MatchMode.STABLE, deferred_acceptance(instance), blocking_pairs=0
-    )
+    with collector_paused():  # its lists and results hold no cycles
+        return result_from_positions(
+            instance, MatchMode.STABLE, deferred_acceptance(instance), blocking_pairs=0
+        )
