@@ -26,6 +26,7 @@ from profiles_harness import HR
 
 from trellis.profiles.v1 import profiles_pb2 as pb
 from trellis_portal.adapters.import_jobs import MongoImportJobs
+from trellis_portal.features.profile_import import BATCH, batches
 
 pytestmark = pytest.mark.e2e
 Screenshot = Callable[[Page, str], Awaitable[Path]]
@@ -347,24 +348,39 @@ async def test_only_hr_imports(api_as: ApiFactory) -> None:
     assert (await employee.get("/hr")).status_code == 403
 
 
-async def test_hr_imports_csv_through_the_api(api_as: ApiFactory) -> None:
+async def test_hr_imports_csv_through_the_api(api_as: ApiFactory, system: RunningSystem) -> None:
     hr = await api_as("hr1")
     csv_file = (
         "employee_id,name,email,level,manager_id,skills\n"
         "csv-dev,Cee Dev,cdev@example.com,3,csv-lead,Python:3; k8s:2\n"
         "csv-lead,Cee Lead,clead@example.com,6,ceo,\n"
         "csv-odd,Odd,odd@example.com,3,csv-lead,Underwater basket weaving:2\n"
+        "csv-dev,Cee Again,again@example.com,4,csv-lead,\n"
+        "csv-typo,Typo,typo@example.com,senior,csv-lead,\n"
     )
     started = await hr.post("/api/v1/imports", files={"file": ("org.csv", csv_file, "text/csv")})
     assert started.status_code == 202, started.text
     progress = await finished_import(hr, started.json()["job_id"])
-    assert progress["total"] == 3
-    assert progress["done"] == 3
+    assert progress["total"] == 5
+    assert progress["done"] == 5
     assert progress["created_or_changed"] == 2
+    # The people's rules are the service's, worded by it; the portal only says
+    # what it could not read.
     assert progress["rejections"] == [
         {"line": 4, "employee_id": "csv-odd",
-         "reason": "unknown skill 'Underwater basket weaving'"}
+         "reason": "unknown skill ids: Underwater basket weaving"
+                   " [skills: unknown skill id 'Underwater basket weaving']"},
+        {"line": 5, "employee_id": "csv-dev", "reason": "duplicate of line 2"},
+        {"line": 6, "employee_id": "csv-typo", "reason": "level 'senior' is not a whole number"},
     ]  # fmt: skip
+    first = await system.profiles.profiles.GetProfile(
+        pb.GetProfileRequest(employee_id="csv-dev"), metadata=HR
+    )
+    assert first.profile.org.name == "Cee Dev"  # the repeat on line 5 was not applied
+    assert {(s.skill_id, s.level) for s in first.profile.skills} == {
+        ("python", 3),
+        ("kubernetes", 2),
+    }
     again = await hr.post("/api/v1/imports", files={"file": ("org.csv", csv_file, "text/csv")})
     assert (await finished_import(hr, again.json()["job_id"]))["unchanged"] == 2
 
@@ -374,6 +390,18 @@ async def test_hr_imports_csv_through_the_api(api_as: ApiFactory) -> None:
     assert broken.status_code == 422
     assert fields_of(broken) == ["file"]
     assert (await hr.get("/api/v1/imports/no-such-job")).status_code == 404
+
+
+def test_rows_of_one_person_are_sent_in_the_same_batch() -> None:
+    # The service can only see a repeated id among the rows of one call.
+    people = [pb.ImportedPerson(line=n + 2, employee_id=f"b{n}") for n in range(120)]
+    people[110] = pb.ImportedPerson(line=112, employee_id="b3")
+    people[111] = pb.ImportedPerson(line=113)  # no id: each such row stands alone
+    people[112] = pb.ImportedPerson(line=114)
+    calls = batches(people)
+    assert [len(call) for call in calls] == [BATCH, BATCH, 20]
+    assert [p.line for p in calls[0] if p.employee_id == "b3"] == [5, 112]
+    assert sorted(p.line for call in calls for p in call) == list(range(2, 122))
 
 
 async def test_the_import_pages_work_without_javascript(api_as: ApiFactory) -> None:

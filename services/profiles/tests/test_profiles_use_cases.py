@@ -8,7 +8,15 @@ import pytest
 from profiles_fakes import FakeProfiles
 
 from trellis_profiles.adapters.taxonomy_files import load_default_taxonomy
-from trellis_profiles.app.org_import import check_rows, import_organisation, read_records
+from trellis_profiles.app.org_import import (
+    IMPORTER,
+    ImportReport,
+    ImportRow,
+    apply_rows,
+    check_rows,
+    import_organisation,
+    read_records,
+)
 from trellis_profiles.app.synthetic_org import generate_organisation
 from trellis_profiles.app.use_cases import Profiles
 from trellis_profiles.app.work_events import handle_work_event
@@ -45,6 +53,25 @@ async def test_import_is_idempotent() -> None:
     assert len(first.rejected) == 5
     again = await import_organisation(profiles, TAXONOMY, CSV, "csv")
     assert (again.created_or_changed, again.unchanged) == (0, 3)
+
+
+async def test_a_repeated_employee_id_in_one_call_is_rejected_not_applied() -> None:
+    # ImportProfiles hands its rows to apply_rows unchecked for repeats.
+    fake = FakeProfiles()
+    profiles = Profiles(fake, TAXONOMY)
+    rows = [
+        ImportRow(2, "d1", OrgData(name="First", email="first@example.com"), {"python": 3}),
+        ImportRow(3, "d2", OrgData(name="Other", email="other@example.com"), {}),
+        ImportRow(4, "d1", OrgData(name="Second", email="second@example.com"), {}),
+    ]
+    report = await apply_rows(profiles, IMPORTER, rows, ImportReport(rows=3))
+    assert (report.created_or_changed, report.unchanged) == (2, 0)
+    assert [(r.line, r.employee_id, r.reason) for r in report.rejected] == [
+        (4, "d1", "duplicate of line 2")
+    ]
+    kept = await fake.get("d1")
+    assert kept is not None
+    assert kept.profile.org.name == "First"
 
 
 async def test_synthetic_organisation_imports_cleanly() -> None:

@@ -4,11 +4,15 @@ The file is the one `trellis-profiles import` reads: CSV with the columns
 employee_id,name,email,title,level,ladder,department,location,time_zone,
 manager_id,role_started_on,skills (skills as "Python:4; k8s:3"), or JSON — a
 list or {"people": [...]} of objects with the same keys, skills as that string
-or [{"skill": "python", "level": 4}]. Here the file is read, skill names are
-resolved through the taxonomy, rows that cannot be sent are rejected with their
-line, and the rest go managers-first in batches of BATCH so each manager exists
-before their reports and progress moves often. The service checks org data and
-rejects bad rows itself; its rejections are collected into the same report.
+or [{"skill": "python", "level": 4}].
+
+The portal only reads the file: each row becomes an ImportedPerson with its
+line, typed skill names become taxonomy ids through ResolveSkills, and the rows
+go to ImportProfiles in batches. Every rule about the people (ids present and
+not repeated, org fields, skill levels, known skills, reporting cycles) is the
+profiles service's; its rejections are shown as it words them. The portal
+refuses only what it cannot put into the request: a file it cannot read, or a
+number cell that is not a whole number.
 """
 
 from __future__ import annotations
@@ -31,30 +35,22 @@ from trellis_portal.features.caller import Caller
 from trellis_shared.errors import FieldViolation, InvalidArgument, PermissionDenied
 
 log = logging.getLogger("trellis_portal")
-BATCH = 50
+BATCH = 50  # small calls: progress moves often and each stays well inside its deadline
 RESOLVE_CHUNK = 200  # the taxonomy resolves at most this many texts per call
 MAX_FILE_BYTES = 5_000_000
 MAX_ROWS = 20_000
-ORG_FIELDS = (
-    "name",
-    "email",
-    "title",
-    "level",
-    "ladder",
-    "department",
-    "location",
-    "time_zone",
-    "manager_id",
-    "role_started_on",
-)
+ORG_FIELDS = tuple(field.name for field in pb.OrgData.DESCRIPTOR.fields)
+INT32_MAX = 2**31 - 1
 
 
 @dataclass(frozen=True)
-class Row:
+class Draft:
+    """A row as read, before its skill names are resolved."""
+
     line: int
     employee_id: str
     org: dict[str, Any]
-    skills: list[tuple[str, Any]]  # (typed name, level as written)
+    skills: list[tuple[str, int]]  # (typed name, level)
 
 
 @dataclass(frozen=True)
@@ -85,6 +81,7 @@ def read_records(text: str, fmt: str) -> list[tuple[int, dict[str, Any]]]:
             raise _bad_file('JSON must be a list of people or {"people": [...]}')
         return [(i, p if isinstance(p, dict) else {}) for i, p in enumerate(people, start=1)]
     reader = csv.DictReader(io.StringIO(text))
+    # Without these columns no row could be imported: the file is the problem.
     missing = {"employee_id", "name", "email"} - set(reader.fieldnames or [])
     if missing:
         raise _bad_file(f"the CSV lacks the columns {', '.join(sorted(missing))}")
@@ -95,52 +92,62 @@ def _bad_file(reason: str) -> InvalidArgument:
     return InvalidArgument("the file cannot be imported", [FieldViolation("file", reason)])
 
 
-def _skill_items(raw: Any) -> list[tuple[str, Any]]:
+def _whole_number(value: Any) -> int | None:
+    """A cell as the request's int32, or None when it is not a whole number.
+
+    Values beyond int32 are clamped: they stay out of the service's bounds, so
+    the service still refuses them with its own reason.
+    """
+    if isinstance(value, float) and not value.is_integer():
+        return None
+    try:
+        number = int(str(value).strip()) if isinstance(value, str) else int(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return max(-INT32_MAX, min(INT32_MAX, number))
+
+
+def _skill_cells(raw: Any) -> list[tuple[str, Any]]:
+    """'Python:4; k8s:3' or [{"skill": "python", "level": 4}] as (name, level) cells."""
     if isinstance(raw, list):
         return [
             (str(item.get("skill") or item.get("skill_id") or "").strip(), item.get("level"))
             for item in raw
             if isinstance(item, dict)
         ]
-    items: list[tuple[str, Any]] = []
+    cells: list[tuple[str, Any]] = []
     if isinstance(raw, str):
-        for part in raw.split(";"):
-            if part.strip():
-                name, _, level = part.rpartition(":")
-                items.append((name.strip(), level.strip()) if name else (part.strip(), ""))
-    return items
+        for part in filter(str.strip, raw.split(";")):
+            name, _, level = part.rpartition(":")
+            cells.append((name.strip(), level) if name else (part.strip(), None))
+    return cells
 
 
-def _rows(
-    records: list[tuple[int, dict[str, Any]]],
-) -> tuple[list[Row], list[RejectedRow]]:
-    rows: list[Row] = []
-    rejected: list[RejectedRow] = []
-    first_line: dict[str, int] = {}
-    for line, record in records:
-        employee_id = str(record.get("employee_id") or "").strip()
-        if not employee_id:
-            rejected.append(RejectedRow(line, "", "employee_id is missing"))
+def draft(line: int, record: dict[str, Any]) -> Draft | RejectedRow:
+    """One record in the request's shape, or why it cannot be put there."""
+    employee_id = str(record.get("employee_id") or "").strip()
+    org: dict[str, Any] = {}
+    problems: list[str] = []
+    for key in ORG_FIELDS:
+        value = record.get(key)
+        if value is None or value == "":
             continue
-        if employee_id in first_line:
-            rejected.append(
-                RejectedRow(line, employee_id, f"duplicate of line {first_line[employee_id]}")
-            )
-            continue
-        first_line[employee_id] = line
-        org = {k: record[k] for k in ORG_FIELDS if record.get(k) not in (None, "")}
-        if "level" in org:
-            try:
-                org["level"] = int(org["level"])
-            except (TypeError, ValueError):
-                rejected.append(RejectedRow(line, employee_id, "level must be a whole number"))
-                continue
-            if abs(org["level"]) > 1000:  # would not fit the message; the service checks 1-12
-                rejected.append(RejectedRow(line, employee_id, "level must be between 1 and 12"))
-                continue
-        org = {k: v if k == "level" else str(v).strip() for k, v in org.items()}
-        rows.append(Row(line, employee_id, org, _skill_items(record.get("skills"))))
-    return rows, rejected
+        if key == "level":
+            org[key] = _whole_number(value)
+            if org[key] is None:
+                problems.append(f"level {value!r} is not a whole number")
+        else:
+            org[key] = str(value).strip()
+    skills: list[tuple[str, int]] = []
+    for name, cell in _skill_cells(record.get("skills")):
+        level = _whole_number(cell)
+        if level is None:
+            problems.append(f"skill {name!r} has no whole-number level")
+        else:
+            skills.append((name, level))
+    if problems:
+        return RejectedRow(line, employee_id, "; ".join(problems))
+    return Draft(line, employee_id, org, skills)
 
 
 async def _resolve(caller: Caller, texts: list[str]) -> dict[str, str]:
@@ -157,38 +164,33 @@ async def _resolve(caller: Caller, texts: list[str]) -> dict[str, str]:
     return found
 
 
-def _skill_levels(row: Row, ids: dict[str, str]) -> tuple[list[pb.SkillLevel], list[str]]:
-    levels: dict[str, int] = {}
-    problems: list[str] = []
-    for name, level in row.skills:
-        if name not in ids:
-            problems.append(f"unknown skill {name!r}")
-            continue
-        try:
-            value = int(level)
-        except (TypeError, ValueError):
-            problems.append(f"skill {name!r} has no level 1-5")
-            continue
-        if not 1 <= value <= 5:
-            problems.append(f"skill {name!r} level {value} is outside 1-5")
-            continue
-        levels[ids[name]] = value
-    return [pb.SkillLevel(skill_id=k, level=v) for k, v in levels.items()], problems
+def _person(row: Draft, ids: dict[str, str]) -> pb.ImportedPerson:
+    return pb.ImportedPerson(
+        line=row.line,
+        employee_id=row.employee_id,
+        org=pb.OrgData(**row.org),
+        # A name the taxonomy does not know goes as typed: the service refuses
+        # unknown skill ids and names it in the rejection.
+        skills=[pb.SkillLevel(skill_id=ids.get(name, name), level=n) for name, n in row.skills],
+    )
 
 
-def _managers_first(rows: list[Row]) -> list[Row]:
-    """Order by depth inside the file; a cycle stops the walk (the service refuses it)."""
-    by_id = {row.employee_id: row for row in rows}
-
-    def depth(employee_id: str) -> int:
-        seen: set[str] = set()
-        current = employee_id
-        while current in by_id and current not in seen:
-            seen.add(current)
-            current = str(by_id[current].org.get("manager_id", ""))
-        return len(seen)
-
-    return sorted(rows, key=lambda row: (depth(row.employee_id), row.line))
+def batches(people: list[pb.ImportedPerson]) -> list[list[pb.ImportedPerson]]:
+    """About BATCH rows per call, in file order, but all rows of one employee id in
+    the same call: the service rejects a repeated id only among the rows it is sent
+    together. Rows without an id stand alone (the service rejects each)."""
+    groups: dict[tuple[str, int], list[pb.ImportedPerson]] = {}
+    for index, person in enumerate(people):
+        key = (person.employee_id, 0) if person.employee_id else ("", index)
+        groups.setdefault(key, []).append(person)
+    calls: list[list[pb.ImportedPerson]] = []
+    current: list[pb.ImportedPerson] = []
+    for group in groups.values():
+        if current and len(current) + len(group) > BATCH:
+            calls.append(current)
+            current = []
+        current.extend(group)
+    return [*calls, current] if current else calls
 
 
 async def prepare(caller: Caller, file_name: str, data: bytes) -> Prepared:
@@ -203,23 +205,11 @@ async def prepare(caller: Caller, file_name: str, data: bytes) -> Prepared:
         raise _bad_file("the file has no people in it")
     if len(records) > MAX_ROWS:
         raise _bad_file(f"at most {MAX_ROWS} people per file")
-    rows, rejected = _rows(records)
+    drafted = [draft(line, record) for line, record in records]
+    rows = [row for row in drafted if isinstance(row, Draft)]
     ids = await _resolve(caller, [name for row in rows for name, _ in row.skills])
-    people: list[pb.ImportedPerson] = []
-    for row in _managers_first(rows):
-        skills, problems = _skill_levels(row, ids)
-        if problems:
-            rejected.append(RejectedRow(row.line, row.employee_id, "; ".join(problems)))
-            continue
-        people.append(
-            pb.ImportedPerson(
-                line=row.line,
-                employee_id=row.employee_id,
-                org=pb.OrgData(**row.org),
-                skills=skills,
-            )
-        )
-    return Prepared(people, rejected, len(records))
+    rejected = [row for row in drafted if isinstance(row, RejectedRow)]
+    return Prepared([_person(row, ids) for row in rows], rejected, len(records))
 
 
 def problem_detail(error: Exception) -> str:
@@ -237,8 +227,7 @@ async def send_in_batches(
 ) -> None:
     """The background part: one ImportProfiles call per batch, progress saved after each."""
     try:
-        for start in range(0, len(people), BATCH):
-            batch = people[start : start + BATCH]
+        for batch in batches(people):
             reply = await caller.call(
                 caller.backends.profiles,
                 caller.backends.profile_service().ImportProfiles,
@@ -276,7 +265,7 @@ async def start_import(
     prepared = await prepare(caller, file_name, data)
     job = await jobs.open(caller.employee_id, file_name, clock())
     job.total = prepared.rows
-    # Rows rejected here count as done: the bar reaches the end when all are handled.
+    # Rows refused here count as done: the bar reaches the end when all are handled.
     job.done = len(prepared.rejections)
     job.rejections.extend(prepared.rejections)
     await jobs.save(job)

@@ -4,7 +4,9 @@ Parsing and checking are pure: every row either becomes an ImportRow or a
 Rejection with its line and reason — nothing is dropped silently. Duplicate
 employee ids are reported, reporting cycles inside the file are refused, and
 rows are applied managers-first so each manager exists before their reports.
-Applying is idempotent: a row that changes nothing writes nothing.
+Applying is idempotent: a row that changes nothing writes nothing, and a
+repeated employee id among the rows applied together is rejected too (rows sent
+through ImportProfiles reach `apply_rows` without `check_rows`).
 """
 
 from __future__ import annotations
@@ -123,12 +125,10 @@ def check_rows(
         if not employee_id:
             rejected.append(Rejection(line, "", "employee_id is missing"))
             continue
-        if employee_id in first_line:
-            rejected.append(
-                Rejection(line, employee_id, f"duplicate of line {first_line[employee_id]}")
-            )
+        duplicate = _duplicate_of(first_line, line, employee_id)
+        if duplicate is not None:
+            rejected.append(duplicate)
             continue
-        first_line[employee_id] = line
         org_fields = {k: record[k] for k in OrgData.model_fields if record.get(k) not in (None, "")}
         try:
             org = OrgData.model_validate(org_fields)
@@ -144,6 +144,33 @@ def check_rows(
             continue
         rows.append(ImportRow(line, employee_id, org, levels))
     return _without_cycles(rows, rejected)
+
+
+def _duplicate_of(first_line: dict[str, int], line: int, employee_id: str) -> Rejection | None:
+    """Remembers where each id first appears; a later row with the same id is refused."""
+    if employee_id in first_line:
+        return Rejection(line, employee_id, f"duplicate of line {first_line[employee_id]}")
+    first_line[employee_id] = line
+    return None
+
+
+def first_of_each_person(rows: Iterable[ImportRow]) -> tuple[list[ImportRow], list[Rejection]]:
+    """Keeps the first row of every employee id; the repeats are rejected.
+
+    Two rows for one person in one import would silently overwrite each other,
+    so whoever sends rows (the CLI, the portal through ImportProfiles) gets the
+    repeats back as rejections instead.
+    """
+    first_line: dict[str, int] = {}
+    kept: list[ImportRow] = []
+    rejected: list[Rejection] = []
+    for row in rows:
+        duplicate = _duplicate_of(first_line, row.line, row.employee_id)
+        if duplicate is None:
+            kept.append(row)
+        else:
+            rejected.append(duplicate)
+    return kept, rejected
 
 
 def _without_cycles(
@@ -200,7 +227,8 @@ async def apply_rows(
     progress: Progress | None = None,
     batch_size: int = 250,
 ) -> ImportReport:
-    rows = list(rows)
+    rows, repeated = first_of_each_person(rows)
+    report.rejected.extend(repeated)
     for start in range(0, len(rows), batch_size):
         batch = rows[start : start + batch_size]
         outcomes = await profiles.import_batch(
