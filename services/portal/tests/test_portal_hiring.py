@@ -71,14 +71,14 @@ async def test_a_manager_posts_edits_publishes_and_closes(api_as: ApiFactory) ->
     mdata = await api_as("mdata")
     draft = await post(mdata, "job", job("Analytics engineer"), publish=False)
     assert draft["status"] == "draft"
-    assert draft["details"]["hiring_manager_id"] == "mdata"
+    assert draft["hiring_manager_id"] == "mdata"
     mine = (await mdata.get("/api/v1/postings/mine")).json()["postings"]
     assert draft["opportunity_id"] in {p["opportunity_id"] for p in mine}
 
     edit = {"details": job("Senior analytics engineer"), "expected_version": draft["version"]}
     edited = await mdata.put(f"/api/v1/postings/{draft['opportunity_id']}", json=edit)
     assert edited.status_code == 200, edited.text
-    assert edited.json()["details"]["title"] == "Senior analytics engineer"
+    assert edited.json()["title"] == "Senior analytics engineer"
     stale = await mdata.put(f"/api/v1/postings/{draft['opportunity_id']}", json=edit)
     assert stale.status_code == 409
 
@@ -392,9 +392,9 @@ async def test_editing_through_the_form_checks_the_version(api_as: ApiFactory) -
     saved = await mdata.post(f"/manage/{opportunity_id}/edit", data=fields)
     assert saved.status_code == 303
     stored = (await mdata.get(f"/api/v1/postings/{opportunity_id}")).json()
-    assert stored["details"]["title"] == "Edited job"
-    assert stored["details"]["required_skills"] == [
-        {"skill_id": "python", "min_level": 4, "weight": 1.0, "must_have": True}
+    assert stored["title"] == "Edited job"
+    assert stored["skills"] == [
+        {"skill_id": "python", "name": "Python", "min_level": 4, "must_have": True, "weight": 1.0}
     ]
     stale = await mdata.post(f"/manage/{opportunity_id}/edit", data=fields)
     assert stale.status_code == 409

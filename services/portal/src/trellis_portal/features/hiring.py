@@ -15,11 +15,17 @@ from trellis_portal.features.hiring_models import (
     details_message,
     posting_view,
 )
+from trellis_portal.features.postings_views import skill_names, skills_of
 
 # Statuses the hiring side works with; cancelled postings are gone for good.
 MY_STATUSES = ("draft", "open", "closed", "filled")
 PAGE_SIZE = 100
 MAX_PAGES = 10  # a manager with more than 1,000 live postings sees the first 1,000
+
+
+async def _view(caller: Caller, message: pb.Opportunity) -> PostingView:
+    """The posting with its skills named as in the taxonomy."""
+    return posting_view(message, await skill_names(caller, skills_of([message])))
 
 
 async def create_posting(caller: Caller, posting: NewPosting) -> PostingView:
@@ -32,7 +38,7 @@ async def create_posting(caller: Caller, posting: NewPosting) -> PostingView:
             publish=posting.publish,
         ),
     )
-    return posting_view(reply.opportunity)
+    return await _view(caller, reply.opportunity)
 
 
 async def update_posting(caller: Caller, opportunity_id: str, edit: PostingEdit) -> PostingView:
@@ -45,7 +51,7 @@ async def update_posting(caller: Caller, opportunity_id: str, edit: PostingEdit)
             expected_version=edit.expected_version,
         ),
     )
-    return posting_view(reply.opportunity)
+    return await _view(caller, reply.opportunity)
 
 
 async def get_posting(caller: Caller, opportunity_id: str) -> PostingView:
@@ -54,7 +60,7 @@ async def get_posting(caller: Caller, opportunity_id: str) -> PostingView:
         caller.backends.opportunities().GetOpportunity,
         pb.GetOpportunityRequest(opportunity_id=opportunity_id),
     )
-    return posting_view(reply.opportunity)
+    return await _view(caller, reply.opportunity)
 
 
 async def publish_posting(caller: Caller, opportunity_id: str) -> PostingView:
@@ -63,7 +69,7 @@ async def publish_posting(caller: Caller, opportunity_id: str) -> PostingView:
         caller.backends.opportunities().PublishOpportunity,
         pb.OpportunityActionRequest(opportunity_id=opportunity_id),
     )
-    return posting_view(reply.opportunity)
+    return await _view(caller, reply.opportunity)
 
 
 async def close_posting(caller: Caller, opportunity_id: str, reason: str) -> PostingView:
@@ -72,7 +78,7 @@ async def close_posting(caller: Caller, opportunity_id: str, reason: str) -> Pos
         caller.backends.opportunities().CloseOpportunity,
         pb.OpportunityActionRequest(opportunity_id=opportunity_id, reason=reason),
     )
-    return posting_view(reply.opportunity)
+    return await _view(caller, reply.opportunity)
 
 
 async def cancel_posting(caller: Caller, opportunity_id: str, reason: str) -> PostingView:
@@ -81,7 +87,7 @@ async def cancel_posting(caller: Caller, opportunity_id: str, reason: str) -> Po
         caller.backends.opportunities().CancelOpportunity,
         pb.OpportunityActionRequest(opportunity_id=opportunity_id, reason=reason),
     )
-    return posting_view(reply.opportunity)
+    return await _view(caller, reply.opportunity)
 
 
 async def my_postings(caller: Caller) -> list[PostingView]:
@@ -91,7 +97,7 @@ async def my_postings(caller: Caller) -> list[PostingView]:
     service limit a non-HR caller to their own, and the rest is filtered here
     (hr_admin would otherwise get everyone's).
     """
-    found: list[PostingView] = []
+    found: list[pb.Opportunity] = []
     token = ""
     for _ in range(MAX_PAGES):
         reply = await caller.call(
@@ -102,19 +108,21 @@ async def my_postings(caller: Caller) -> list[PostingView]:
             ),
         )
         found.extend(
-            posting_view(o)
+            o
             for o in reply.opportunities
             if caller.employee_id in (o.details.hiring_manager_id, o.created_by)
         )
         token = reply.next_page_token
         if not token:
             break
-    return sorted(found, key=lambda p: p.created_at, reverse=True)
+    names = await skill_names(caller, skills_of(found))
+    views = [posting_view(o, names) for o in found]
+    return sorted(views, key=lambda p: p.created_at, reverse=True)
 
 
 def may_manage(caller: Caller, posting: PostingView) -> bool:
     """Only to hide controls a person cannot use; the service still decides."""
     return caller.has_role("hr_admin") or caller.employee_id in (
-        posting.details.hiring_manager_id,
+        posting.hiring_manager_id,
         posting.created_by,
     )

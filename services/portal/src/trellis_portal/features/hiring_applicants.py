@@ -8,6 +8,8 @@ service's answers (NOT_FOUND on direct access); nothing here re-checks that.
 
 from __future__ import annotations
 
+import asyncio
+
 import grpc
 from grpc import aio
 
@@ -21,8 +23,8 @@ from trellis_portal.features.hiring_models import (
     MoveInput,
     applicant_view,
     interview_view,
-    match_view,
 )
+from trellis_portal.features.postings_views import match_skills_of, match_view, skill_names
 
 CANDIDATE_LIMIT = 25
 
@@ -46,6 +48,17 @@ async def names_of(caller: Caller, employee_ids: list[str]) -> dict[str, str]:
     return {p.employee_id: p.org.name or p.employee_id for p in reply.profiles}
 
 
+async def applicant_views(
+    caller: Caller, applications: list[pb.Application]
+) -> list[ApplicantView]:
+    """Applications with people's display names and skills' taxonomy names."""
+    people, skills = await asyncio.gather(
+        names_of(caller, [a.employee_id for a in applications]),
+        skill_names(caller, match_skills_of(a.match for a in applications)),
+    )
+    return [applicant_view(a, people, skills) for a in applications]
+
+
 async def list_applicants(caller: Caller, opportunity_id: str) -> list[ApplicantView]:
     """The posting's applications, best match first (the service's order)."""
     reply = await caller.call(
@@ -53,8 +66,7 @@ async def list_applicants(caller: Caller, opportunity_id: str) -> list[Applicant
         caller.backends.applications().ListApplications,
         pb.ListApplicationsRequest(opportunity_id=opportunity_id),
     )
-    names = await names_of(caller, [a.employee_id for a in reply.applications])
-    return [applicant_view(a, names) for a in reply.applications]
+    return await applicant_views(caller, list(reply.applications))
 
 
 async def get_applicant(caller: Caller, application_id: str) -> ApplicantView:
@@ -63,8 +75,7 @@ async def get_applicant(caller: Caller, application_id: str) -> ApplicantView:
         caller.backends.applications().GetApplication,
         pb.GetApplicationRequest(application_id=application_id),
     )
-    names = await names_of(caller, [reply.application.employee_id])
-    return applicant_view(reply.application, names)
+    return (await applicant_views(caller, [reply.application]))[0]
 
 
 async def move_applicant(caller: Caller, application_id: str, move: MoveInput) -> ApplicantView:
@@ -75,8 +86,7 @@ async def move_applicant(caller: Caller, application_id: str, move: MoveInput) -
             application_id=application_id, status=move.status, note=move.note
         ),
     )
-    names = await names_of(caller, [reply.application.employee_id])
-    return applicant_view(reply.application, names)
+    return (await applicant_views(caller, [reply.application]))[0]
 
 
 async def add_note(caller: Caller, application_id: str, text: str) -> ApplicantView:
@@ -85,8 +95,7 @@ async def add_note(caller: Caller, application_id: str, text: str) -> ApplicantV
         caller.backends.applications().AddApplicationNote,
         pb.AddApplicationNoteRequest(application_id=application_id, text=text),
     )
-    names = await names_of(caller, [reply.application.employee_id])
-    return applicant_view(reply.application, names)
+    return (await applicant_views(caller, [reply.application]))[0]
 
 
 async def find_candidates(
@@ -97,13 +106,14 @@ async def find_candidates(
         caller.backends.recommendations().FindCandidates,
         pb.FindCandidatesRequest(opportunity_id=opportunity_id, limit=limit),
     )
+    skills = await skill_names(caller, match_skills_of(c.match for c in reply.candidates))
     return [
         CandidateView(
             employee_id=c.employee_id,
             name=c.name or c.employee_id,
             title=c.title,
             department=c.department,
-            match=match_view(c.match) if c.HasField("match") else None,
+            match=match_view(c.match, skills, to_them=False) if c.HasField("match") else None,
         )
         for c in reply.candidates
     ]

@@ -10,11 +10,13 @@ message shows beside its field.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
 
-from trellis_portal.features.hiring_models import KIND_LABELS, NewPosting, PostingView
+from trellis_portal.features.hiring_models import NewPosting, PostingView
+from trellis_portal.features.postings_views import KIND_LABELS
 from trellis_portal.http.problems import Problem
 from trellis_shared.errors import FieldViolation
 
@@ -108,30 +110,28 @@ def input_errors(problem: Problem) -> Problem:
     return Problem(problem.status, problem.detail, renamed)
 
 
+def _local_minute(moment: str) -> str:
+    """An RFC 3339 time as a datetime-local input's value (UTC)."""
+    return datetime.fromisoformat(moment).strftime("%Y-%m-%dT%H:%M") if moment else ""
+
+
 def form_from_posting(posting: PostingView) -> dict[str, Any]:
     """A stored posting as the form's inputs, for editing."""
-    details = posting.details
     form: dict[str, Any] = {
-        name: getattr(details, name) or "" for name in (*TEXT_FIELDS, *NUMBER_FIELDS)
+        name: getattr(posting, name) or "" for name in (*TEXT_FIELDS, *NUMBER_FIELDS)
     }
-    form["remote"] = details.remote
-    form["starts_on"] = details.starts_on.isoformat() if details.starts_on else ""
-    form["ends_on"] = details.ends_on.isoformat() if details.ends_on else ""
-    form["deadline"] = details.deadline.strftime("%Y-%m-%dT%H:%M") if details.deadline else ""
-    if details.secondment is not None:
-        terms = details.secondment
-        form.update(
-            host_team=terms.host_team,
-            home_team=terms.home_team,
-            return_on=terms.return_on.isoformat() if terms.return_on else "",
-            backfill_note=terms.backfill_note,
-        )
-    for row, skill in enumerate(details.required_skills[:SKILL_ROWS]):
+    form["remote"] = posting.remote
+    form["starts_on"] = posting.starts_on
+    form["ends_on"] = posting.ends_on
+    form["deadline"] = _local_minute(posting.deadline)
+    if posting.secondment is not None:
+        form.update(posting.secondment.model_dump())
+    for row, skill in enumerate(posting.skills[:SKILL_ROWS]):
         form[f"skill_id_{row}"] = skill.skill_id
         form[f"min_level_{row}"] = skill.min_level
         form[f"must_have_{row}"] = skill.must_have
         form[f"weight_{row}"] = skill.weight
-    for row, slot in enumerate(details.interview_slots[:SLOT_ROWS]):
-        form[f"slot_{row}"] = slot.strftime("%Y-%m-%dT%H:%M")
+    for row, slot in enumerate(posting.interview_slots[:SLOT_ROWS]):
+        form[f"slot_{row}"] = _local_minute(slot)
     form["expected_version"] = posting.version
     return form

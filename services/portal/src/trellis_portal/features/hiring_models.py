@@ -1,6 +1,9 @@
 """What the hiring side sends and sees: postings, applicants with their match,
 candidates, interest-interview requests, release approvals and the audit log.
 
+A posting and a match read as on the employee side (postings_views); only what
+the hiring side writes or tracks is its own here.
+
 Input models carry the postings service's own bounds, so the API answers 422
 with field details ("details.title", "details.required_skills.0.min_level")
 before any call; the service's own violations use the same paths.
@@ -8,12 +11,19 @@ before any call; the service's own violations use the same paths.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from trellis.postings.v1 import postings_pb2 as pb
+from trellis_portal.features.postings_views import (
+    MatchView,
+    OpportunityView,
+    match_view,
+    opportunity_view,
+)
 
 MAX_TITLE = 200
 MAX_DESCRIPTION = 10_000
@@ -24,13 +34,6 @@ MAX_NAME = 120
 
 Kind = Literal["job", "gig", "secondment", "stretch", "interest_interview"]
 HiringMove = Literal["in_review", "shortlisted", "interviewing", "offered", "rejected"]
-KIND_LABELS: dict[str, str] = {
-    "job": "Job",
-    "gig": "Gig (a share of time)",
-    "secondment": "Secondment",
-    "stretch": "Stretch assignment",
-    "interest_interview": "Interest interview",
-}
 MOVE_LABELS: dict[str, str] = {
     "in_review": "Start review",
     "shortlisted": "Shortlist",
@@ -113,18 +116,15 @@ class ActionReason(BaseModel):
     reason: str = Field(default="", max_length=MAX_NOTE)
 
 
-class PostingView(BaseModel):
-    opportunity_id: str
-    kind: str
-    kind_label: str
-    status: str
-    details: PostingDetails
+class PostingView(OpportunityView):
+    """An opportunity as everyone reads it, with what its hiring side tracks."""
+
     created_by: str
     created_at: str
     published_at: str
     closed_at: str
     close_reason: str
-    version: int
+    version: int = Field(description="pass as expected_version when editing")
     seats_filled: int
     application_count: int | None = Field(description="applications the viewer may see")
 
@@ -134,36 +134,6 @@ class PostingsList(BaseModel):
 
 
 # ---- applicants and candidates ----------------------------------------------
-
-
-class SkillLine(BaseModel):
-    skill_id: str
-    required_level: int
-    employee_level: int
-    must_have: bool
-    points: float
-    max_points: float
-    met: bool
-
-
-class ComponentLine(BaseModel):
-    name: str
-    points: float
-    max_points: float
-    reason: str
-
-
-class MatchView(BaseModel):
-    """The score and every line it is made of."""
-
-    score: float
-    verdict: str
-    skills: list[SkillLine]
-    missing_must_haves: list[str]
-    stretch_skills: list[str]
-    components: list[ComponentLine]
-    lines: list[str]
-    config_version: str
 
 
 class StatusChangeView(BaseModel):
@@ -297,6 +267,11 @@ def rfc3339(moment: datetime) -> str:
     return aware.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def offered_slots(posting: PostingView) -> list[str]:
+    """The posting's interview slots in the form schedule requests send them."""
+    return [rfc3339(datetime.fromisoformat(s)) for s in posting.interview_slots]
+
+
 def details_message(details: PostingDetails, hiring_manager_id: str) -> pb.OpportunityDetails:
     message = pb.OpportunityDetails(
         title=details.title,
@@ -335,54 +310,10 @@ def details_message(details: PostingDetails, hiring_manager_id: str) -> pb.Oppor
     return message
 
 
-def _details_view(message: pb.OpportunityDetails) -> PostingDetails:
-    # Built without validation: the service already holds these as valid.
-    secondment = None
-    if message.HasField("secondment"):
-        terms = message.secondment
-        secondment = SecondmentTerms.model_construct(
-            host_team=terms.host_team,
-            home_team=terms.home_team,
-            return_on=date.fromisoformat(terms.return_on) if terms.return_on else None,
-            backfill_note=terms.backfill_note,
-        )
-    return PostingDetails.model_construct(
-        title=message.title,
-        description=message.description,
-        team=message.team,
-        department=message.department,
-        hiring_manager_id=message.hiring_manager_id,
-        required_skills=[
-            SkillRequirement.model_construct(
-                skill_id=s.skill_id,
-                min_level=s.min_level,
-                weight=s.weight or 1.0,
-                must_have=s.must_have,
-            )
-            for s in message.required_skills
-        ],
-        location=message.location,
-        remote=message.remote,
-        share_pct=message.share_pct or 100,
-        starts_on=date.fromisoformat(message.starts_on) if message.starts_on else None,
-        ends_on=date.fromisoformat(message.ends_on) if message.ends_on else None,
-        seats=message.seats or 1,
-        ladder=message.ladder,
-        level_min=message.level_min or None,
-        level_max=message.level_max or None,
-        deadline=datetime.fromisoformat(message.deadline) if message.deadline else None,
-        secondment=secondment,
-        interview_slots=[datetime.fromisoformat(s) for s in message.interview_slots],
-    )
-
-
-def posting_view(message: pb.Opportunity) -> PostingView:
+def posting_view(message: pb.Opportunity, skills: Mapping[str, str]) -> PostingView:
+    """The shared read view (postings_views) plus what only the hiring side tracks."""
     return PostingView(
-        opportunity_id=message.opportunity_id,
-        kind=message.kind,
-        kind_label=KIND_LABELS.get(message.kind, message.kind),
-        status=message.status,
-        details=_details_view(message.details),
+        **dict(opportunity_view(message, skills)),
         created_by=message.created_by,
         created_at=message.created_at,
         published_at=message.published_at,
@@ -396,39 +327,9 @@ def posting_view(message: pb.Opportunity) -> PostingView:
     )
 
 
-def match_view(message: pb.MatchExplanation) -> MatchView:
-    return MatchView(
-        score=round(message.score, 1),
-        verdict=message.verdict,
-        skills=[
-            SkillLine(
-                skill_id=s.skill_id,
-                required_level=s.required_level,
-                employee_level=s.employee_level,
-                must_have=s.must_have,
-                points=round(s.points, 1),
-                max_points=round(s.max_points, 1),
-                met=s.met,
-            )
-            for s in message.skills
-        ],
-        missing_must_haves=list(message.missing_must_haves),
-        stretch_skills=list(message.stretch_skills),
-        components=[
-            ComponentLine(
-                name=c.name,
-                points=round(c.points, 1),
-                max_points=round(c.max_points, 1),
-                reason=c.reason,
-            )
-            for c in message.components
-        ],
-        lines=list(message.lines),
-        config_version=message.config_version,
-    )
-
-
-def applicant_view(message: pb.Application, names: dict[str, str]) -> ApplicantView:
+def applicant_view(
+    message: pb.Application, names: Mapping[str, str], skills: Mapping[str, str]
+) -> ApplicantView:
     release = None
     if message.HasField("release") and message.release.status:
         r = message.release
@@ -456,7 +357,9 @@ def applicant_view(message: pb.Application, names: dict[str, str]) -> ApplicantV
         manager_notes=[NoteView(at=n.at, by=n.by, text=n.text) for n in message.manager_notes],
         disclosed_at=message.disclosed_at,
         release=release,
-        match=match_view(message.match) if message.HasField("match") else None,
+        match=match_view(message.match, skills, to_them=False)
+        if message.HasField("match")
+        else None,
         next_moves=next_hiring_moves(message.status),
     )
 

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from trellis.postings.v1 import postings_pb2 as pb
 from trellis_portal.features.caller import Caller
-from trellis_portal.features.hiring_applicants import names_of
+from trellis_portal.features.hiring_applicants import applicant_views
 from trellis_portal.features.hiring_models import (
     ApplicantView,
     DisclosureView,
-    applicant_view,
     disclosure_view,
 )
 
@@ -25,8 +24,7 @@ async def release_requests(caller: Caller) -> list[ApplicantView]:
         caller.backends.applications().ListReleaseRequests,
         pb.ListReleaseRequestsRequest(),
     )
-    names = await names_of(caller, [a.employee_id for a in reply.applications])
-    views = [applicant_view(a, names) for a in reply.applications]
+    views = await applicant_views(caller, list(reply.applications))
     return sorted(views, key=lambda v: v.release.due_at if v.release else "")
 
 
@@ -36,8 +34,7 @@ async def approve_release(caller: Caller, application_id: str) -> ApplicantView:
         caller.backends.applications().ApproveRelease,
         pb.ApproveReleaseRequest(application_id=application_id),
     )
-    names = await names_of(caller, [reply.application.employee_id])
-    return applicant_view(reply.application, names)
+    return (await applicant_views(caller, [reply.application]))[0]
 
 
 async def disclosures(caller: Caller) -> list[DisclosureView]:

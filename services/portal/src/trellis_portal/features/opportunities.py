@@ -7,7 +7,6 @@ opportunities_applying. Everything here is read-only.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
 from datetime import date
 from typing import Annotated, Literal
 
@@ -15,20 +14,23 @@ from grpc import aio
 from pydantic import BaseModel, BeforeValidator, Field
 
 from trellis.postings.v1 import postings_pb2 as pb
-from trellis.profiles.v1 import profiles_pb2
 from trellis_portal.features.caller import Caller
 from trellis_portal.features.opportunities_views import (
     APPLICABLE_KINDS,
     OPEN_INTERVIEW,
     ApplicationView,
     InterviewView,
-    MatchView,
-    OpportunityView,
     Recommendation,
     application_view,
     interview_view,
+)
+from trellis_portal.features.postings_views import (
+    MatchView,
+    OpportunityView,
     match_view,
     opportunity_view,
+    skill_names,
+    skills_of,
 )
 
 RECOMMENDATION_LIMIT = 20
@@ -90,33 +92,13 @@ class OpportunityPage(BaseModel):
     can_request_interview: bool
 
 
-async def skill_names(caller: Caller, skill_ids: Iterable[str]) -> dict[str, str]:
-    """Taxonomy names for skill ids; ids stay as they are when profiles cannot say."""
-    wanted = sorted(set(skill_ids))
-    if not wanted:
-        return {}
-    try:
-        reply = await caller.call(
-            caller.backends.profiles,
-            caller.backends.taxonomy().LookupSkills,
-            profiles_pb2.LookupSkillsRequest(skill_ids=wanted),
-        )
-    except aio.AioRpcError:
-        return {}  # names are a nicety: the page still reads with ids
-    return {skill.id: skill.name for skill in reply.skills}
-
-
-def _skills_of(opportunities: Iterable[pb.Opportunity]) -> set[str]:
-    return {s.skill_id for o in opportunities for s in o.details.required_skills}
-
-
 async def recommended(caller: Caller, limit: int = RECOMMENDATION_LIMIT) -> Recommendations:
     reply = await caller.call(
         caller.backends.postings,
         caller.backends.recommendations().RecommendOpportunities,
         pb.RecommendOpportunitiesRequest(employee_id=caller.employee_id, limit=limit),
     )
-    names = await skill_names(caller, _skills_of(r.opportunity for r in reply.recommendations))
+    names = await skill_names(caller, skills_of(r.opportunity for r in reply.recommendations))
     return Recommendations(
         recommendations=[
             Recommendation(
@@ -144,7 +126,7 @@ async def search(caller: Caller, filters: SearchFilters) -> SearchPage:
     reply = await caller.call(
         caller.backends.postings, caller.backends.opportunities().SearchOpportunities, request
     )
-    names = await skill_names(caller, _skills_of(reply.opportunities))
+    names = await skill_names(caller, skills_of(reply.opportunities))
     return SearchPage(
         opportunities=[opportunity_view(o, names) for o in reply.opportunities],
         next_page_token=reply.next_page_token,
@@ -210,7 +192,7 @@ async def opportunity_page(caller: Caller, opportunity_id: str) -> OpportunityPa
     # The rest only reads, independently: ask at once.
     match, names, application, interview = await asyncio.gather(
         _my_match(caller, message),
-        skill_names(caller, _skills_of([message])),
+        skill_names(caller, skills_of([message])),
         (
             my_application_for(caller, opportunity_id)
             if message.kind in APPLICABLE_KINDS

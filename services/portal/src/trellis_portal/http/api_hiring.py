@@ -29,6 +29,7 @@ from trellis_portal.features.hiring_models import (
     PostingView,
     ReleasesList,
     ScheduleInput,
+    offered_slots,
     rfc3339,
 )
 from trellis_portal.http.auth import Actor, Viewer, require_role
@@ -131,7 +132,7 @@ async def find_candidates(
 @router.get("/postings/{opportunity_id}/interview-requests")
 async def list_interview_requests(caller: Viewer, opportunity_id: PostingId) -> InterviewsList:
     posting = await hiring.get_posting(caller, opportunity_id)
-    slots = [rfc3339(s) for s in posting.details.interview_slots]
+    slots = offered_slots(posting)
     return await hiring_applicants.interview_requests(caller, opportunity_id, slots)
 
 

@@ -28,13 +28,13 @@ from trellis_portal.features.hiring_forms import (
     posting_from_form,
 )
 from trellis_portal.features.hiring_models import (
-    KIND_LABELS,
     MOVE_LABELS,
     MoveInput,
     PostingEdit,
     PostingView,
-    rfc3339,
+    offered_slots,
 )
+from trellis_portal.features.postings_views import KIND_LABELS
 from trellis_portal.http.auth import Actor, Viewer, require_role
 from trellis_portal.http.pages import redirect, render, render_form_error
 from trellis_portal.http.problems import Problem, problem_from
@@ -105,7 +105,7 @@ async def create_posting(request: Request, caller: Actor) -> Response:
             title="Post an opportunity",
         )
     done = "Published" if posting.status == "open" else "Saved as a draft"
-    return redirect(f"/manage/{posting.opportunity_id}", f"{done}: {posting.details.title}")
+    return redirect(f"/manage/{posting.opportunity_id}", f"{done}: {posting.title}")
 
 
 # ---- candidates (before /manage/{id}, which would take "candidates" as an id) --
@@ -138,7 +138,7 @@ async def posting_page(request: Request, caller: Viewer, opportunity_id: str) ->
     interviews = None
     if manages:
         if posting.kind == "interest_interview":
-            slots = [rfc3339(s) for s in posting.details.interview_slots]
+            slots = offered_slots(posting)
             interviews = await hiring_applicants.interview_requests(caller, opportunity_id, slots)
         elif posting.kind != "stretch":
             applicants = await hiring_applicants.list_applicants(caller, opportunity_id)
@@ -153,7 +153,7 @@ async def posting_page(request: Request, caller: Viewer, opportunity_id: str) ->
             "interviews": interviews,
             "move_labels": MOVE_LABELS,
         },
-        title=posting.details.title,
+        title=posting.title,
     )
 
 
@@ -163,7 +163,7 @@ async def edit_posting(request: Request, caller: Viewer, opportunity_id: str) ->
     if not hiring.may_manage(caller, posting):
         raise Problem(403, "only the posting's hiring manager or HR may edit it")
     context = _form_context(caller, posting.kind, form_from_posting(posting), posting=posting)
-    return render(request, caller, FORM_TEMPLATE, context, title=f"Edit {posting.details.title}")
+    return render(request, caller, FORM_TEMPLATE, context, title=f"Edit {posting.title}")
 
 
 @router.post("/manage/{opportunity_id}/edit", response_class=HTMLResponse)
@@ -183,7 +183,7 @@ async def save_posting(request: Request, caller: Actor, opportunity_id: str) -> 
             FORM_TEMPLATE,
             input_errors(_as_problem(failure)),
             _form_context(caller, posting.kind, form, posting=posting),
-            title=f"Edit {posting.details.title}",
+            title=f"Edit {posting.title}",
         )
     return redirect(f"/manage/{opportunity_id}", "Saved your changes")
 
@@ -211,7 +211,7 @@ async def posting_action(
     posting = await _act(caller, opportunity_id, action, reason)
     done = {"publish": "Published", "close": "Closed", "cancel": "Cancelled"}[action]
     target = "/manage" if action == "cancel" else f"/manage/{opportunity_id}"
-    return redirect(target, f"{done}: {posting.details.title}")
+    return redirect(target, f"{done}: {posting.title}")
 
 
 # ---- applicants -------------------------------------------------------------

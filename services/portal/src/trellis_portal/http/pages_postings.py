@@ -25,7 +25,7 @@ from trellis_portal.features.opportunities_applying import (
     InterviewRequestInput,
     MoveInput,
 )
-from trellis_portal.features.opportunities_views import KIND_LABELS
+from trellis_portal.features.postings_views import KIND_LABELS
 from trellis_portal.http.auth import Actor, Viewer
 from trellis_portal.http.pages import redirect, render, render_form_error
 from trellis_portal.http.problems import Problem, problem_from
