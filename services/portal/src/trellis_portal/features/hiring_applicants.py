@@ -10,11 +10,7 @@ from __future__ import annotations
 
 import asyncio
 
-import grpc
-from grpc import aio
-
 from trellis.postings.v1 import postings_pb2 as pb
-from trellis.profiles.v1 import profiles_pb2 as ppb
 from trellis_portal.features.caller import Caller
 from trellis_portal.features.hiring_models import (
     ApplicantView,
@@ -24,28 +20,10 @@ from trellis_portal.features.hiring_models import (
     applicant_view,
     interview_view,
 )
+from trellis_portal.features.people import names_of
 from trellis_portal.features.postings_views import match_skills_of, match_view, skill_names
 
 CANDIDATE_LIMIT = 25
-
-
-async def names_of(caller: Caller, employee_ids: list[str]) -> dict[str, str]:
-    """Display names as profiles shows them to the caller; ids stand in otherwise."""
-    wanted = sorted(set(employee_ids))
-    if not wanted:
-        return {}
-    try:
-        reply = await caller.call(
-            caller.backends.profiles,
-            caller.backends.profile_service().BatchGetProfiles,
-            ppb.BatchGetProfilesRequest(employee_ids=wanted),
-        )
-    except aio.AioRpcError as error:
-        # Names are a nicety: a page of applicants must not fail without them.
-        if error.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED):
-            return {}
-        raise
-    return {p.employee_id: p.org.name or p.employee_id for p in reply.profiles}
 
 
 async def applicant_views(

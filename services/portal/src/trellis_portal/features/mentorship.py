@@ -11,11 +11,9 @@ import asyncio
 import logging
 from collections.abc import Iterable
 
-from grpc import aio
 from pydantic import BaseModel
 
 from trellis.mentorship.v1 import mentorship_pb2 as pb
-from trellis.profiles.v1 import profiles_pb2
 from trellis_portal.features.caller import Caller
 from trellis_portal.features.mentorship_models import (
     SUGGESTIONS,
@@ -34,28 +32,11 @@ from trellis_portal.features.mentorship_models import (
     request_from,
     suggestion_from,
 )
-from trellis_shared.errors import TrellisError
+from trellis_portal.features.people import names_of
 
 log = logging.getLogger("trellis_portal")
 PENDING = ("proposed", "requested")
 FINISHED = ("completed", "declined", "ended")
-
-
-async def names_of(caller: Caller, employee_ids: Iterable[str]) -> dict[str, str]:
-    """Display names for ids; best effort: a name that cannot be read shows as the id."""
-    wanted = sorted({i for i in employee_ids if i})
-    if not wanted:
-        return {}
-    try:
-        reply = await caller.call(
-            caller.backends.profiles,
-            caller.backends.profile_service().BatchGetProfiles,
-            profiles_pb2.BatchGetProfilesRequest(employee_ids=wanted[:100]),
-        )
-    except (aio.AioRpcError, TrellisError) as error:
-        log.warning("names for mentorship pairs unavailable: %s", error)
-        return {}
-    return {p.employee_id: p.org.name for p in reply.profiles if p.org.name}
 
 
 async def matches_as_views(caller: Caller, found: Iterable[pb.Match]) -> list[Match]:

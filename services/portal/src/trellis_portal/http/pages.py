@@ -44,9 +44,22 @@ NAVIGATION = (
 )
 
 
+def moment(value: str) -> str:
+    """An ISO instant from a service as people read it: "2026-11-22 09:30 UTC"."""
+    return f"{value[:16].replace('T', ' ')} UTC" if value else ""
+
+
+def day(value: str) -> str:
+    """The date part of an ISO date or instant."""
+    return value[:10]
+
+
 def build_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     templates.env.globals["navigation"] = NAVIGATION
+    # Services send UTC instants as ISO text; every page shows them one way.
+    templates.env.filters["moment"] = moment
+    templates.env.filters["day"] = day
     return templates
 
 
