@@ -11,4 +11,15 @@ for name in ("profiles", "postings", "mentorship", "bidding"):
     if str(folder) not in sys.path:
         sys.path.append(str(folder))
 
-pytest_plugins = ["portal_fixtures"]
+# The fixtures live in portal_fixtures (tests import its types too); naming
+# them here makes pytest offer them to this folder. (A pytest_plugins entry
+# would be refused: only the top-level conftest may declare plugins.)
+from portal_fixtures import (  # noqa: E402
+    api_as,
+    browser,
+    keep_screenshot,
+    signed_in_page,
+    system,
+)
+
+__all__ = ["api_as", "browser", "keep_screenshot", "signed_in_page", "system"]
