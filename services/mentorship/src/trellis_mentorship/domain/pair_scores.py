@@ -98,6 +98,7 @@ class MenteeRows:
     offset: IntArray
     languages: NDArray[np.uint64]  # (n, words)
     points: FloatArray  # (n, 6)
+    point_kind: IntArray  # which factors apply: equal kinds, equal points
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +182,7 @@ def _mentee_rows(
         for g, goal in enumerate(mentee.goals):
             columns[at + g] = skill_columns[goal.skill_id]
             ideal[at + g] = ideal_mentor_level(goal, headroom)
+    points, kinds = _points(mentees, weights)
     return MenteeRows(
         skill_column=np.array(columns, dtype=np.int64).reshape(n, width),
         ideal=np.array(ideal, dtype=np.int64).reshape(n, width),
@@ -191,17 +193,22 @@ def _mentee_rows(
         languages=np.array([languages(m.language_keys) for m in mentees], dtype=np.uint64).reshape(
             n, languages.words
         ),
-        points=np.array(_points(mentees, weights), dtype=np.float64).reshape(n, len(FACTORS)),
+        points=np.array(points, dtype=np.float64).reshape(n, len(FACTORS)),
+        point_kind=np.asarray(kinds, dtype=np.int64),
     )
 
 
-def _points(mentees: Sequence[MenteeFacts], weights: CompatibilityWeights) -> list[Points]:
-    """`max_points_for` of every mentee, computed once per combination of what applies.
+def _points(
+    mentees: Sequence[MenteeFacts], weights: CompatibilityWeights
+) -> tuple[list[Points], list[int]]:
+    """`max_points_for` of every mentee, computed once per combination of what
+    applies (its kind, numbered in first-seen order).
 
     (Hashing the weights for its cache, once per mentee, cost more than the rest.)
     """
-    by_kind: dict[tuple[bool, bool, bool, bool], Points] = {}
+    by_kind: dict[tuple[bool, bool, bool, bool], tuple[Points, int]] = {}
     found = []
+    kinds = []
     for mentee in mentees:
         kind = (
             bool(mentee.goals),
@@ -209,11 +216,12 @@ def _points(mentees: Sequence[MenteeFacts], weights: CompatibilityWeights) -> li
             mentee.prefers_other_department,
             bool(mentee.language_keys),
         )
-        points = by_kind.get(kind)
-        if points is None:
-            points = by_kind[kind] = max_points_for(mentee, weights)
-        found.append(points)
-    return found
+        known = by_kind.get(kind)
+        if known is None:
+            known = by_kind[kind] = (max_points_for(mentee, weights), len(by_kind))
+        found.append(known[0])
+        kinds.append(known[1])
+    return found, kinds
 
 
 def _mentor_columns(

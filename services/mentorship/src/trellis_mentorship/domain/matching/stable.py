@@ -29,6 +29,9 @@ def deferred_acceptance(instance: MatchingInstance) -> list[int]:
     capacities = instance.capacities
     held: list[list[int]] = [[] for _ in capacities]  # negated ranks: worst held on top
     next_choice = [0] * len(preferences)
+    # A full mentor's worst held rank (no rank reaches len(preferences) while it has room):
+    # one comparison rejects a proposal, at company scale most of them.
+    cutoff = [len(preferences)] * len(capacities)
     # Popped from the end: start with mentee 0 only so that runs read naturally in a debugger.
     free = list(range(len(preferences) - 1, -1, -1))
     pop_free, push_free = free.pop, free.append
@@ -43,15 +46,19 @@ def deferred_acceptance(instance: MatchingInstance) -> list[int]:
             j = mentors[i]
             rank = ranks[i]
             i += 1
+            if rank >= cutoff[j]:
+                continue  # full, with mentees it ranks higher: most proposals end here
             holding = held[j]
             if len(holding) < capacities[j]:
                 heappush(holding, -rank)
+                if len(holding) == capacities[j]:
+                    cutoff[j] = -holding[0]
                 break
-            if -holding[0] > rank:
-                # The mentor trades its worst held mentee for this better one.
-                worst_rank = -heapreplace(holding, -rank)
-                push_free(mentor_preferences[j][worst_rank])
-                break
+            # The mentor trades its worst held mentee for this better one.
+            worst_rank = -heapreplace(holding, -rank)
+            cutoff[j] = -holding[0]
+            push_free(mentor_preferences[j][worst_rank])
+            break
         next_choice[e] = i
 
     positions = [UNMATCHED] * len(preferences)
