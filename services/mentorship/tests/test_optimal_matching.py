@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 from mentorship_builders import candidate_graphs, candidate_scores
 from scipy.optimize import linear_sum_assignment
 
@@ -19,6 +20,7 @@ from trellis_mentorship.domain.matching import (
     match_stable,
     run_matching,
 )
+from trellis_mentorship.domain.matching.cost_scaling import max_value_b_matching
 
 pytestmark = pytest.mark.unit
 
@@ -98,7 +100,7 @@ def test_optimal_leaves_out_the_mentee_whose_place_adds_least() -> None:
     assert unmatched.reason is UnmatchedReason.PLACES_WENT_TO_HIGHER_TOTAL
 
 
-def test_more_places_than_mentees_uses_the_mentee_rows_and_still_matches_everyone() -> None:
+def test_more_places_than_mentees_still_matches_everyone() -> None:
     lists = [
         CandidateList(f"e{i}", (Candidate("a", 50.0 + i), Candidate("b", 10.0))) for i in range(3)
     ]
@@ -130,3 +132,55 @@ def test_no_mentee_is_left_out_while_a_candidate_mentor_has_a_place(graph: Graph
         if candidate_list.mentee_id not in matched:
             for candidate in candidate_list.candidates:
                 assert load.get(candidate.mentor_id, 0) >= capacities[candidate.mentor_id]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    candidate_graphs(max_mentees=8, max_mentors=4, max_capacity=3),
+    st.lists(st.floats(min_value=-5.0, max_value=100.0), min_size=40, max_size=40),
+)
+def test_scores_finer_than_hundredths_and_negative_ones_still_give_the_best_total(
+    graph: Graph, fine_scores: list[float]
+) -> None:
+    lists, capacities = graph
+    scores = iter(fine_scores * 2)
+    fine = [
+        CandidateList(
+            c_list.mentee_id, tuple(Candidate(c.mentor_id, next(scores)) for c in c_list.candidates)
+        )
+        for c_list in lists
+    ]
+    result = match_optimal(build_instance(fine, capacities))
+    assert result.total_score == pytest.approx(
+        best_total_by_dense_assignment(fine, capacities), abs=1e-4
+    )
+
+
+def dense_best_total(
+    mentee: np.ndarray, mentor: np.ndarray, value: np.ndarray, capacity: np.ndarray, n: int
+) -> int:
+    places = np.repeat(np.arange(len(capacity)), capacity)
+    cost = np.zeros((n, len(places) + n))
+    cost[:, : len(places)] = 1e9
+    for e, j, v in zip(mentee, mentor, value, strict=True):
+        cost[e, : len(places)][places == j] = -v
+    rows, columns = linear_sum_assignment(cost)
+    return int(-cost[rows, columns].sum())
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_flow_solver_equals_the_dense_solver_on_crowded_instances(seed: int) -> None:
+    """Many more mentees than places, so units go to the sink and come back (every arc kind)."""
+    rng = np.random.default_rng(seed)
+    n, m = 60, 12
+    pairs = {
+        (int(e), int(j))
+        for e, j in zip(rng.integers(0, n, 300), rng.integers(0, m, 300), strict=True)
+    }
+    mentee, mentor = (np.array(side, dtype=np.int64) for side in zip(*sorted(pairs), strict=True))
+    value = rng.integers(-50, 10_000, len(mentee))
+    capacity = rng.integers(0, 4, m)
+    chosen = max_value_b_matching(mentee, mentor, value, capacity, n)
+    assert (np.bincount(mentor[chosen], minlength=m) <= capacity).all()
+    assert len(np.unique(mentee[chosen])) == int(chosen.sum())
+    assert int(value[chosen].sum()) == dense_best_total(mentee, mentor, value, capacity, n)
