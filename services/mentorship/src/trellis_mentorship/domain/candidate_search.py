@@ -11,26 +11,26 @@ Where the time goes, and what is done about it:
 
 - Reaching. Each goal is a "feature" (its skill id and ideal level) whose
   posting list carries, per mentor, the goal's skill share in sixtieths (an
-  integer: the ideal level is 1..5 and divides 60). A mentee's features, its
-  target role's list and a private list (its ranked, own and reporting-chain
-  mentors) are walked into one array of (mentee, mentor, weight) entries.
-  Entries land in a reused grid of stamps: a cell keeps one of the entries
-  written to it, so an entry is the one kept for its pair exactly when it
-  reads its own stamp back. No grid is ever cleared or scanned; a pair reached
-  twice gets the sum of its weights (`np.bincount`), whose bit fields say how
-  much skill share it has, whether it came through the role or the ranking,
-  and whether it is the mentee or in the reporting chain.
+  integer: the ideal level is 1..5 and divides 60). A mentee walks its
+  features, its target role's list and a private list (its ranked, own and
+  reporting-chain mentors); a pair reached twice gets the sum of its weights,
+  whose bit fields say how much skill share it has, whether it came through
+  the role or the ranking, and whether it is the mentee or in the reporting
+  chain.
 - Scoring. Every reachable pair gets an approximate score in float32: the
   skill share times the mentee's skill points, plus the other five factors
   from a table of mentee context (department, level, time zone, languages,
   points) by mentor context. Mentees are processed sorted by context, so a
   batch needs the rows of only a few contexts.
 - Choosing. A per-mentee histogram of approximate scores gives a threshold
-  that at least K pairs reach; the pairs within `_MARGIN` of it (and the
+  that at least K pairs reach; the pairs within `MARGIN` of it (and the
   mentee's ranked mentors) are scored exactly with `score_pairs`, and the top
   K chosen among those exactly as before. The margin covers the float32 error
   and the rounding to hundredths: a pair that the exact top K holds cannot
   score more than a hundredth below the K-th best of the approximations.
+
+Reaching, approximating and shortlisting run per mentee in a compiled loop
+(`candidate_shortlist`); exact scoring and the final choice stay array code.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ from dataclasses import dataclass, fields, replace
 import numpy as np
 from numpy.typing import NDArray
 
+from trellis_mentorship.domain.candidate_shortlist import Scratch, shortlist
 from trellis_mentorship.domain.exclusions import Exclusion
 from trellis_mentorship.domain.facts import MenteeFacts, normalise_word
 from trellis_mentorship.domain.mentor_index import MentorIndex
@@ -58,22 +59,14 @@ from trellis_mentorship.domain.weights import CompatibilityWeights
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
-# Cells of one batch's stamp grid (mentees x mentors, int32): 8 MiB per worker,
-# reused. Small batches keep the grid and the batch's temporaries in the CPU
-# caches (4 to 32 MiB measured alike; far larger batches were slower).
-GRID_CELLS = 1 << 21
-# Mentees per batch at most: the per-mentee histograms are mentees x buckets.
-MAX_BATCH = 4096
+# Mentees per batch: the exact scoring's temporaries stay small, and two
+# workers share the work evenly (256 to 2,048 measured alike).
+BATCH = 1024
 WORKERS = 2
 # In the order `exclusion_of` checks them, which decides a pair's single reason.
 EXCLUSION_ORDER = (Exclusion.SELF, Exclusion.IN_REPORTING_CHAIN, Exclusion.NO_FREE_CAPACITY)
 _TOP = 100 * CENTI  # the highest score, in hundredths
 _BUCKETS = 101  # whole points 0..100, for the exact top-K threshold
-# Approximate scores: histogram buckets per point, and the safety margin in
-# points (a hundredth for the rounding plus far more than the float32 error).
-_APPROX_STEPS = 4
-_APPROX_BUCKETS = 100 * _APPROX_STEPS + 1
-_MARGIN = 0.02
 _SIXTIETHS = 60  # every ideal level 1..5 divides it
 
 
@@ -156,7 +149,7 @@ def search_candidates(
     index: MentorIndex,
     weights: CompatibilityWeights,
     k: int,
-    grid_cells: int = GRID_CELLS,
+    batch: int = BATCH,
 ) -> CandidateArrays:
     if k < 1:
         raise ValueError("at least one candidate per mentee must be kept")
@@ -167,10 +160,10 @@ def search_candidates(
     order = np.argsort(contexts.of_mentee, kind="stable")
     ordered = [mentees[e] for e in order.tolist()]
     search = _BatchSearch(ordered, index, _permuted(tables, order), contexts, order, k)
-    batch = max(1, min(MAX_BATCH, grid_cells // max(1, len(index.mentors))))
     starts = range(0, n, batch)
-    # numpy releases the GIL in its loops, so a second thread uses a second core;
-    # batches write disjoint rows of `excluded` and nothing else is shared.
+    # The compiled loop and numpy release the GIL, so a second thread uses a
+    # second core; batches write disjoint rows of `excluded`, each worker has
+    # its own scratch cells, and nothing else is shared.
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         parts = list(pool.map(lambda lo: search.run(lo, min(lo + batch, n)), starts))
     mentee = order[_joined([part[0] for part in parts])]
@@ -394,42 +387,19 @@ class _BatchSearch:
         self.excluded = np.zeros((len(mentees), len(EXCLUSION_ORDER)), dtype=np.int64)
         self._local = threading.local()
 
-    def _grid(self, cells: int) -> NDArray[np.int32]:
-        """This worker's stamp grid. Never cleared: only cells written in this batch are read."""
-        grid: NDArray[np.int32] | None = getattr(self._local, "grid", None)
-        if grid is None or len(grid) < cells:
-            grid = np.empty(cells, dtype=np.int32)
-            self._local.grid = grid
-        return grid
+    def _scratch(self) -> Scratch:
+        """This worker's cells, reused from batch to batch."""
+        scratch: Scratch | None = getattr(self._local, "scratch", None)
+        if scratch is None:
+            scratch = Scratch(self.width)
+            self._local.scratch = scratch
+        return scratch
 
     def run(self, lo: int, hi: int) -> tuple[IntArray, IntArray, IntArray, NDArray[np.bool_]]:
         """(mentee, mentor, hundredths, ranked) for mentees lo..hi-1, in the output order."""
         count = hi - lo
-        mentee, mentor, weight = self._pairs(lo, hi)
+        who, whom, kept_weight = self._shortlist(lo, hi)
         bits = self.bits
-        # The mentee themself or someone in their reporting chain: excluded, and
-        # counted when also reached through a skill list, the role or the ranking.
-        (special,) = np.nonzero(weight >= bits.self)
-        is_self = (weight[special] & bits.self) != 0
-        hit = (weight[special] & (bits.self - 1)) != 0
-        self_hit = special[hit & is_self]
-        chain_hit = special[hit & ~is_self]
-        self.excluded[lo:hi, 0] += np.bincount(mentee[self_hit], minlength=count)
-        self.excluded[lo:hi, 1] += np.bincount(mentee[chain_hit], minlength=count)
-        full = self.full[mentor]
-        full[special] = False  # counted above, or not reachable at all
-        self.excluded[lo:hi, 2] += np.bincount(mentee[full], minlength=count)
-        approx = self._approximate(lo, mentee, mentor, weight)
-        approx[full] = -1.0
-        approx[special] = -1.0
-        near = self._near(mentee, approx, count)
-        # The mentee's own choices stay candidates even far below the threshold.
-        (own,) = np.nonzero((weight & (bits.self | bits.chain | bits.ranked)) == bits.ranked)
-        own = own[~self.full[mentor[own]]]
-        if len(own):
-            near = np.union1d(near, own)
-        who, whom = mentee[near], mentor[near]
-        kept_weight = weight[near]
         holds_role = (kept_weight & bits.role) != 0
         ranked = (kept_weight & bits.ranked) != 0
         per_mentee = np.bincount(who, minlength=count)
@@ -437,52 +407,45 @@ class _BatchSearch:
         keep = self._top(who, whom, centi, ranked, count)
         return who[keep] + lo, whom[keep], centi[keep], ranked[keep]
 
-    def _pairs(self, lo: int, hi: int) -> tuple[IntArray, IntArray, IntArray]:
-        """Each reached (mentee, mentor) pair once, by mentee, with its summed weight."""
+    def _shortlist(self, lo: int, hi: int) -> tuple[IntArray, IntArray, IntArray]:
+        """The pairs worth scoring exactly (mentees from 0), with their summed weights."""
         owner, lists = self.listed.batch(lo, hi)
-        mentee, mentor, weight = self.lists.entries(owner, lists)
-        cell = mentee * self.width + mentor
-        stamp = np.arange(len(cell), dtype=np.int32)
-        grid = self._grid((hi - lo) * self.width)
-        grid[cell] = stamp
-        (last,) = np.nonzero(grid[cell] == stamp)
-        if len(last) == len(cell):
-            return mentee, mentor, weight
-        # Repeats: every entry adds its weight to its pair's (last) entry.
-        grid[cell[last]] = np.arange(len(last), dtype=np.int32)
-        summed = np.bincount(grid[cell], weights=weight, minlength=len(last))
-        return mentee[last], mentor[last], summed.astype(np.int64)
-
-    def _approximate(
-        self, lo: int, mentee: IntArray, mentor: IntArray, weight: IntArray
-    ) -> NDArray[np.float32]:
-        context = self.context[lo + mentee]
-        first = int(context[0]) if len(context) else 0
-        last = int(context[-1]) if len(context) else 0
-        table = self.contexts.block(first, last)
+        room = int(self.lists.size[lists].sum())  # at most one pair per entry walked
+        out_mentee = np.empty(room, dtype=np.int64)
+        out_mentor = np.empty(room, dtype=np.int64)
+        out_weight = np.empty(room, dtype=np.int64)
+        context = self.context[lo:hi]
+        first = int(context.min()) if len(context) else 0
+        last = int(context.max()) if len(context) else 0
         span = 2 * len(self.contexts.mentor_contexts)
-        at = (context - first) * span + self.mentor_context2[mentor]
-        at += (weight & self.bits.role) != 0
-        approx: NDArray[np.float32] = table[at]
-        sixtieths = (weight & (self.bits.seen - 1)).astype(np.float32)
-        sixtieths *= self.skill_weight[lo + mentee]
-        approx += sixtieths
-        return approx
-
-    def _near(self, mentee: IntArray, approx: NDArray[np.float32], count: int) -> IntArray:
-        """Pairs whose approximate score is close enough to each mentee's K-th best."""
-        bucket = (approx * _APPROX_STEPS).astype(np.int64)
-        np.clip(bucket, 0, _APPROX_BUCKETS - 1, out=bucket)
-        histogram = np.bincount(
-            mentee * _APPROX_BUCKETS + bucket, minlength=count * _APPROX_BUCKETS
-        ).reshape(count, _APPROX_BUCKETS)
-        # Left-out pairs sit in bucket 0 with score -1: they may fill a count that
-        # only the lowest bucket reaches, where the threshold keeps every pair anyway.
-        enough = histogram[:, ::-1].cumsum(axis=1) >= self.k
-        highest = _APPROX_BUCKETS - 1 - enough.argmax(axis=1)
-        threshold = np.where(enough.any(axis=1), highest / _APPROX_STEPS - _MARGIN, -_MARGIN)
-        (near,) = np.nonzero(approx >= threshold.astype(np.float32)[mentee])
-        return near
+        scratch = self._scratch()
+        bits = self.bits
+        kept = shortlist(
+            lo,
+            owner,
+            lists,
+            self.lists.start,
+            self.lists.size,
+            self.lists.mentor,
+            self.lists.weight,
+            np.array([bits.seen, bits.role, bits.ranked, bits.self, bits.chain], dtype=np.int64),
+            self.full,
+            (context - first) * span,
+            self.contexts.block(first, last),
+            self.mentor_context2,
+            self.skill_weight[lo:hi],
+            self.k,
+            self.excluded[lo:hi],
+            scratch.weight,
+            scratch.stamp,
+            scratch.touched,
+            scratch.approx,
+            scratch.histogram,
+            out_mentee,
+            out_mentor,
+            out_weight,
+        )
+        return out_mentee[:kept], out_mentor[:kept], out_weight[:kept]
 
     def _top(
         self,

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import numpy as np
+from numpy.typing import NDArray
+
 from trellis_mentorship.domain.exclusions import Exclusion
 from trellis_mentorship.domain.matching.instance import MatchingInstance, collector_paused
 from trellis_mentorship.domain.matching.result import (
@@ -26,27 +29,38 @@ _EXCLUDED_AS = {
 def result_from_positions(
     instance: MatchingInstance,
     mode: MatchMode,
-    positions: Sequence[int],
+    positions: Sequence[int] | NDArray[np.int64],
     blocking_pairs: int,
 ) -> MatchResult:
     """`positions[e]` is the index in mentee e's preference list it got, or UNMATCHED."""
-    pairs: list[MatchedPair] = []
-    unmatched: list[UnmatchedMentee] = []
+    place = np.asarray(positions, dtype=np.int64)
+    matched = place != UNMATCHED
+    (mentees,) = np.nonzero(matched)
+    edges = instance.edge_start[mentees] + place[mentees]
     mentee_ids, mentor_ids = instance.mentee_ids, instance.mentor_ids
-    preferences, scores = instance.preferences, instance.scores
+    candidates = np.diff(instance.edge_start)
+    (left_out,) = np.nonzero(~matched)
     with collector_paused():  # one object per mentee, none of them in a cycle
-        for e, position in enumerate(positions):
-            if position == UNMATCHED:
-                unmatched.append(why_unmatched(instance, e, mode))
-            else:
-                mentor = mentor_ids[preferences[e][position]]
-                pairs.append(MatchedPair(mentee_ids[e], mentor, scores[e][position]))
-        return MatchResult(mode, tuple(pairs), tuple(unmatched), blocking_pairs)
+        pairs = tuple(
+            MatchedPair(mentee_ids[e], mentor_ids[j], score)
+            for e, j, score in zip(
+                mentees.tolist(),
+                instance.edge_mentor[edges].tolist(),
+                instance.edge_score[edges].tolist(),
+                strict=True,
+            )
+        )
+        unmatched = tuple(
+            why_unmatched(instance, e, count, mode)
+            for e, count in zip(left_out.tolist(), candidates[left_out].tolist(), strict=True)
+        )
+        return MatchResult(mode, pairs, unmatched, blocking_pairs)
 
 
-def why_unmatched(instance: MatchingInstance, e: int, mode: MatchMode) -> UnmatchedMentee:
+def why_unmatched(
+    instance: MatchingInstance, e: int, candidates: int, mode: MatchMode
+) -> UnmatchedMentee:
     mentee_id = instance.mentee_ids[e]
-    candidates = len(instance.preferences[e])
     if candidates and mode is MatchMode.STABLE:
         # Stability: every candidate mentor is full with mentees it ranks higher.
         return UnmatchedMentee(

@@ -11,7 +11,14 @@ Preferences are strict:
 - a mentor prefers mentees by score, highest first, ties by mentee id.
 
 `rank_at_mentor[e][i]` is mentee e's position on the list of its i-th preferred
-mentor, so deferred acceptance compares two proposers with two list lookups.
+mentor, so deferred acceptance compares two proposers with two lookups.
+
+The instance is stored flat: one array entry per edge, grouped by mentee in
+preference order (`edge_*`, mentee e's from `edge_start[e]`), and the mentors'
+lists grouped by mentor (`mentor_start`, `mentor_mentee`). The algorithms read
+those arrays; the per-mentee Python lists (`preferences`, `scores`, ...) are
+built only when something asks for them, since making 400,000 lists costs
+more at company scale than matching does.
 
 Building sorts every edge twice (once per side); numpy's lexsort does that for
 300,000 edges several times faster than sorting tuples in Python.
@@ -23,6 +30,7 @@ import gc
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -32,22 +40,40 @@ from trellis_mentorship.domain.candidates import CandidateList
 from trellis_mentorship.domain.exclusions import Exclusion
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, eq=False)
 class MatchingInstance:
-    """Read-only once built; the lists are lists only because building tuples costs time."""
+    """Read-only once built (the arrays too, by convention)."""
 
     mentee_ids: tuple[str, ...]
     mentor_ids: tuple[str, ...]
     capacities: tuple[int, ...]
-    preferences: Sequence[Sequence[int]]
-    scores: Sequence[Sequence[float]]
-    mentor_preferences: Sequence[Sequence[int]]
-    rank_at_mentor: Sequence[Sequence[int]]
+    edge_start: NDArray[np.int64]  # mentee e's edges: edge_start[e] .. edge_start[e + 1] - 1
+    edge_mentor: NDArray[np.int64]  # in the mentee's preference order
+    edge_score: NDArray[np.float64]
+    edge_rank: NDArray[np.int64]  # the mentee's place on that mentor's list
+    mentor_start: NDArray[np.int64]  # mentor j's list: mentor_start[j] .. mentor_start[j + 1] - 1
+    mentor_mentee: NDArray[np.int64]  # best first
     exclusions: Sequence[Mapping[Exclusion, int]]
 
     @property
     def edge_count(self) -> int:
-        return sum(map(len, self.preferences))
+        return len(self.edge_mentor)
+
+    @cached_property
+    def preferences(self) -> list[list[int]]:
+        return split(self.edge_mentor, np.diff(self.edge_start))
+
+    @cached_property
+    def scores(self) -> list[list[float]]:
+        return split(self.edge_score, np.diff(self.edge_start))
+
+    @cached_property
+    def rank_at_mentor(self) -> list[list[int]]:
+        return split(self.edge_rank, np.diff(self.edge_start))
+
+    @cached_property
+    def mentor_preferences(self) -> list[list[int]]:
+        return split(self.mentor_mentee, np.diff(self.mentor_start))
 
     def mentee_positions(self) -> dict[str, int]:
         return {mentee_id: e for e, mentee_id in enumerate(self.mentee_ids)}
@@ -119,17 +145,25 @@ def index_edges(
     first_of_mentor = np.cumsum(in_degree) - in_degree
     rank[by_mentor] = np.arange(len(by_mentor)) - first_of_mentor[edges.mentor[by_mentor]]
 
-    with collector_paused():
-        return MatchingInstance(
-            mentee_ids=mentee_ids,
-            mentor_ids=mentor_ids,
-            capacities=tuple(capacities[mentor_id] for mentor_id in mentor_ids),
-            preferences=split(edges.mentor[by_mentee], out_degree),
-            scores=split(edges.score[by_mentee], out_degree),
-            mentor_preferences=split(edges.mentee[by_mentor], in_degree),
-            rank_at_mentor=split(rank[by_mentee], out_degree),
-            exclusions=exclusions,
-        )
+    return MatchingInstance(
+        mentee_ids=mentee_ids,
+        mentor_ids=mentor_ids,
+        capacities=tuple(capacities[mentor_id] for mentor_id in mentor_ids),
+        edge_start=starts(out_degree),
+        edge_mentor=edges.mentor[by_mentee],
+        edge_score=edges.score[by_mentee],
+        edge_rank=rank[by_mentee],
+        mentor_start=starts(in_degree),
+        mentor_mentee=edges.mentee[by_mentor],
+        exclusions=exclusions,
+    )
+
+
+def starts(lengths: IntArray) -> IntArray:
+    """Where each group starts, plus the end."""
+    bounds = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=bounds[1:])
+    return bounds
 
 
 def flatten(
@@ -234,15 +268,16 @@ def split(flat: NDArray[Any], lengths: IntArray) -> list[list[Any]]:
     each) slicing one flat list per mentee cost several times more.
     """
     pieces: list[list[Any]] = [[]] * len(lengths)  # placeholders, all replaced
-    starts = np.cumsum(lengths) - lengths
-    for length in np.unique(lengths).tolist():
-        (rows,) = np.nonzero(lengths == length)
-        if length == 0:
-            block: list[list[Any]] = [[] for _ in range(len(rows))]
-        else:
-            block = flat[starts[rows, None] + np.arange(length)].tolist()
-        for e, piece in zip(rows.tolist(), block, strict=True):
-            pieces[e] = piece
+    first = np.cumsum(lengths) - lengths
+    with collector_paused():
+        for length in np.unique(lengths).tolist():
+            (rows,) = np.nonzero(lengths == length)
+            if length == 0:
+                block: list[list[Any]] = [[] for _ in range(len(rows))]
+            else:
+                block = flat[first[rows, None] + np.arange(length)].tolist()
+            for e, piece in zip(rows.tolist(), block, strict=True):
+                pieces[e] = piece
     return pieces
 
 

@@ -25,7 +25,6 @@ reports its blocking pairs.
 from __future__ import annotations
 
 import dataclasses
-from itertools import chain
 from typing import NamedTuple
 
 import numpy as np
@@ -53,14 +52,11 @@ class Edges(NamedTuple):
 
 
 def candidate_edges(instance: MatchingInstance) -> Edges:
-    n = len(instance.mentee_ids)
-    lengths = np.fromiter(map(len, instance.preferences), dtype=np.int64, count=n)
-    count = int(lengths.sum())
-    mentee = np.repeat(np.arange(n, dtype=np.int64), lengths)
-    position = np.arange(count, dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    mentor = np.fromiter(chain.from_iterable(instance.preferences), np.int64, count)
-    score = np.fromiter(chain.from_iterable(instance.scores), np.float64, count)
-    return Edges(mentee, mentor, position, score)
+    lengths = np.diff(instance.edge_start)
+    count = instance.edge_count
+    mentee = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+    position = np.arange(count, dtype=np.int64) - np.repeat(instance.edge_start[:-1], lengths)
+    return Edges(mentee, instance.edge_mentor, position, instance.edge_score)
 
 
 def integer_values(scores: NDArray[np.float64], nodes: int) -> IntArray:

@@ -4,76 +4,124 @@ This is the hospital-residents algorithm (Gale-Shapley, Roth): free mentees
 propose down their lists; a mentor holds the best proposals up to its capacity
 and rejects the rest. The result is stable — no mentee and mentor both prefer
 each other to what they got — and, among all stable matchings, the best one
-for every mentee (and no mentee gains by misreporting preferences).
+for every mentee (and no mentee gains by misreporting preferences). That
+matching is unique, so the order in which free mentees propose does not
+change it.
 
-Speed matters (10,000 mentees in well under a second): each mentor keeps the
-ranks of the mentees it holds in a heap with the worst on top, stored negated
-as plain ints, so a proposal costs two list lookups and at most one heap
-operation, with no allocation per proposal.
+Speed matters (100,000 mentees within a five-second pipeline): the loop is
+compiled (numba) and reads the instance's flat arrays. Each mentor keeps the
+ranks of the mentees it holds in a max-heap (the worst on top) within one
+shared array, and a full mentor's worst held rank as a cutoff, so most
+proposals end after one comparison and none allocates.
 """
 
 from __future__ import annotations
 
-from heapq import heappush, heapreplace
+import numba
+import numpy as np
+from numpy.typing import NDArray
 
-from trellis_mentorship.domain.matching.assembly import UNMATCHED, result_from_positions
-from trellis_mentorship.domain.matching.instance import MatchingInstance, collector_paused
+from trellis_mentorship.domain.matching.assembly import result_from_positions
+from trellis_mentorship.domain.matching.instance import MatchingInstance
 from trellis_mentorship.domain.matching.result import MatchMode, MatchResult
 
+IntArray = NDArray[np.int64]
 
-def deferred_acceptance(instance: MatchingInstance) -> list[int]:
-    """Position in each mentee's list of the mentor it ends up with, or UNMATCHED."""
-    preferences = instance.preferences
-    rank_at_mentor = instance.rank_at_mentor
-    mentor_preferences = instance.mentor_preferences
-    capacities = instance.capacities
-    held: list[list[int]] = [[] for _ in capacities]  # negated ranks: worst held on top
-    next_choice = [0] * len(preferences)
-    # A full mentor's worst held rank (no rank reaches len(preferences) while it has room):
-    # one comparison rejects a proposal, at company scale most of them.
-    cutoff = [len(preferences)] * len(capacities)
-    # Popped from the end: start with mentee 0 only so that runs read naturally in a debugger.
-    free = list(range(len(preferences) - 1, -1, -1))
-    pop_free, push_free = free.pop, free.append
 
-    while free:
-        e = pop_free()
-        mentors = preferences[e]
-        ranks = rank_at_mentor[e]
-        i = next_choice[e]
-        length = len(mentors)
-        while i < length:
-            j = mentors[i]
-            rank = ranks[i]
+@numba.njit(cache=True, nogil=True)
+def _propose(
+    edge_start: IntArray,
+    edge_mentor: IntArray,
+    edge_rank: IntArray,
+    mentor_start: IntArray,
+    mentor_mentee: IntArray,
+    capacity: IntArray,
+) -> IntArray:
+    n = len(edge_start) - 1
+    m = len(capacity)
+    heap_start = np.zeros(m + 1, dtype=np.int64)
+    for j in range(m):
+        heap_start[j + 1] = heap_start[j] + max(capacity[j], 0)
+    held = np.empty(heap_start[m], dtype=np.int64)
+    count = np.zeros(m, dtype=np.int64)
+    # A full mentor's worst held rank (ranks stay below n while it has room).
+    cutoff = np.full(m, n, dtype=np.int64)
+    for j in range(m):
+        if capacity[j] <= 0:
+            cutoff[j] = -1
+    next_edge = edge_start[:n].copy()
+    free = np.empty(n, dtype=np.int64)
+    for e in range(n):
+        free[e] = n - 1 - e  # popped from the end: mentee 0 proposes first
+    top = n
+    while top > 0:
+        top -= 1
+        e = free[top]
+        i = next_edge[e]
+        end = edge_start[e + 1]
+        while i < end:
+            j = edge_mentor[i]
+            rank = edge_rank[i]
             i += 1
             if rank >= cutoff[j]:
-                continue  # full, with mentees it ranks higher: most proposals end here
-            holding = held[j]
-            if len(holding) < capacities[j]:
-                heappush(holding, -rank)
-                if len(holding) == capacities[j]:
-                    cutoff[j] = -holding[0]
+                continue  # full with mentees it ranks higher: most proposals end here
+            base = heap_start[j]
+            c = count[j]
+            if c < capacity[j]:
+                at = c  # sift up
+                while at > 0:
+                    parent = (at - 1) >> 1
+                    if held[base + parent] >= rank:
+                        break
+                    held[base + at] = held[base + parent]
+                    at = parent
+                held[base + at] = rank
+                count[j] = c + 1
+                if c + 1 == capacity[j]:
+                    cutoff[j] = held[base]
                 break
             # The mentor trades its worst held mentee for this better one.
-            worst_rank = -heapreplace(holding, -rank)
-            cutoff[j] = -holding[0]
-            push_free(mentor_preferences[j][worst_rank])
+            worst = held[base]
+            at = 0  # sift down from the top
+            while True:
+                child = 2 * at + 1
+                if child >= c:
+                    break
+                if child + 1 < c and held[base + child + 1] > held[base + child]:
+                    child += 1
+                if held[base + child] <= rank:
+                    break
+                held[base + at] = held[base + child]
+                at = child
+            held[base + at] = rank
+            cutoff[j] = held[base]
+            free[top] = mentor_mentee[mentor_start[j] + worst]
+            top += 1
             break
-        next_choice[e] = i
-
-    positions = [UNMATCHED] * len(preferences)
-    for j, holding in enumerate(held):
-        ranked = mentor_preferences[j]
-        for negated_rank in holding:
-            e = ranked[-negated_rank]
+        next_edge[e] = i
+    positions = np.full(n, -1, dtype=np.int64)
+    for j in range(m):
+        for h in range(count[j]):
+            e = mentor_mentee[mentor_start[j] + held[heap_start[j] + h]]
             # The last proposal a held mentee made was the accepted one.
-            positions[e] = next_choice[e] - 1
+            positions[e] = next_edge[e] - 1 - edge_start[e]
     return positions
+
+
+def deferred_acceptance(instance: MatchingInstance) -> IntArray:
+    """Position in each mentee's list of the mentor it ends up with, or UNMATCHED (-1)."""
+    return _propose(
+        instance.edge_start,
+        instance.edge_mentor,
+        instance.edge_rank,
+        instance.mentor_start,
+        instance.mentor_mentee,
+        np.asarray(instance.capacities, dtype=np.int64),
+    )
 
 
 def match_stable(instance: MatchingInstance) -> MatchResult:
     # Deferred acceptance leaves no blocking pair; tests check that independently.
-    with collector_paused():  # its lists and results hold no cycles
-        return result_from_positions(
-            instance, MatchMode.STABLE, deferred_acceptance(instance), blocking_pairs=0
-        )
+    return result_from_positions(
+        instance, MatchMode.STABLE, deferred_acceptance(instance), blocking_pairs=0
+    )
