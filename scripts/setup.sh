@@ -32,3 +32,9 @@ say "setup: syncing the Python workspace from uv.lock"
 "${UV[@]}" sync --all-packages --frozen --quiet \
   || die "uv sync failed: see the output above (network to PyPI, or a stale uv.lock: run 'uv lock')"
 say "setup: Python environment ready in .venv/"
+# The mentorship engine's inner loops are compiled by numba on first use and
+# cached on disk (ADR 0009): do it here, once, rather than inside a first
+# cycle run that a caller waits for. Later runs only load the cache.
+say "setup: compiling the mentorship matching engine (numba; seconds on a first run)"
+"${UV[@]}" run --frozen --quiet trellis-mentorship warm-up \
+  || die "the mentorship engine did not compile: see the output above (numba/llvmlite from uv.lock)"

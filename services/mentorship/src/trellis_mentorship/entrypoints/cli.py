@@ -1,15 +1,17 @@
-"""`trellis-mentorship serve | demo`."""
+"""`trellis-mentorship serve | demo | warm-up`."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import logging
+import time
 
 import grpc
 
 from trellis_mentorship.bootstrap import build_app
 from trellis_mentorship.config import MentorshipSettings
+from trellis_mentorship.domain.matching.warm_up import warm_up
 from trellis_mentorship.entrypoints.demo_seed import seed
 from trellis_shared.errors import DependencyUnreachable
 from trellis_shared.grpc.tokens import TokenCodec
@@ -19,6 +21,25 @@ from trellis_shared.startup import exit_unreachable
 from trellis_shared.telemetry import configure_telemetry
 
 log = logging.getLogger("trellis_mentorship")
+
+
+async def warm_engine(stop: asyncio.Event) -> None:
+    """Compile or load the engine's loops in a thread while the service starts serving."""
+    del stop  # it finishes on its own, within seconds
+    started = time.perf_counter()
+    await asyncio.to_thread(warm_up)
+    log.info(
+        "matching engine ready (compiled loops loaded in %.1f s)", time.perf_counter() - started
+    )
+
+
+def warm_up_command() -> None:
+    started = time.perf_counter()
+    pairs = warm_up()
+    print(
+        f"[trellis] mentorship: matching engine compiled and cached ({pairs} test pairs, "
+        f"{time.perf_counter() - started:.1f} s)"
+    )
 
 
 async def serve(settings: MentorshipSettings) -> None:
@@ -33,7 +54,7 @@ async def serve(settings: MentorshipSettings) -> None:
             relay=app.relay,
             prepare=app.prepare,
             # Cycle events have their own collection, hence their own relay.
-            background=[app.cycle_relay.run, app.repair_forever],
+            background=[app.cycle_relay.run, app.repair_forever, warm_engine],
         )
     finally:
         await app.profiles_client.close()
@@ -65,7 +86,13 @@ def main(argv: list[str] | None = None) -> None:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("serve", help="run the gRPC service, outbox relays and consumer")
     commands.add_parser("demo", help="demo mentors, mentee requests and an open cycle")
+    commands.add_parser(
+        "warm-up", help="compile the matching engine's loops once (numba caches them on disk)"
+    )
     args = parser.parse_args(argv)
+    if args.command == "warm-up":
+        warm_up_command()
+        return
     settings = MentorshipSettings()
     configure_logging("mentorship", settings.log_level)
     configure_telemetry("trellis-mentorship")
