@@ -70,6 +70,7 @@ from trellis_shared.kafka.topics import (
     ensure_topics,
     load_manifest,
 )
+from trellis_shared.settings import embedded_kafka_bootstrap, embedded_mongodb_uri
 from trellis_shared.testing.infrastructure import STACK_SCRIPT, unique_suffix
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -163,10 +164,9 @@ def infrastructure() -> Iterator[Endpoints]:
         # Inside the try: a half-started stack (Kafka up, FerretDB not) is stopped too.
         if started_here and stack("up") != 0:
             raise RuntimeError(f"`{STACK_SCRIPT} up` failed (see its output above)")
-        # The stack script honours these port variables, so the defaults follow them.
         yield Endpoints(
-            kafka or f"localhost:{os.environ.get('TRELLIS_KAFKA_PORT', '9092')}",
-            mongo or f"mongodb://127.0.0.1:{os.environ.get('TRELLIS_FERRETDB_PORT', '27017')}",
+            kafka or embedded_kafka_bootstrap(),
+            mongo or embedded_mongodb_uri(),
             "embedded stack, started here" if started_here else "embedded stack, already running",
         )
     finally:

@@ -108,8 +108,8 @@ cat <<INFO
   bidding gRPC    localhost:50054  (CatalogService, RoundService, BidService; health + reflection)
   portal HTTP     $PORTAL_URL  (pages, /api/v1, OpenAPI at /api/openapi.json, log portal.log)
   skeleton gRPC   localhost:50050  (health + reflection)
-  Kafka           ${TRELLIS_KAFKA_BOOTSTRAP:-localhost:9092}
-  database        ${TRELLIS_MONGODB_URI:-mongodb://localhost:27017}
+  Kafka           ${TRELLIS_KAFKA_BOOTSTRAP:-localhost:${TRELLIS_KAFKA_PORT:-9092}}
+  database        ${TRELLIS_MONGODB_URI:-mongodb://localhost:${TRELLIS_FERRETDB_PORT:-27017}}
   logs            $LOG_DIR/*.log  (JSON lines with trace ids)
   stack status    make status
 Press Ctrl-C to stop.

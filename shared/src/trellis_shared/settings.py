@@ -6,8 +6,20 @@ code receive plain values, so nothing reads the environment at import time.
 
 from __future__ import annotations
 
+import os
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def embedded_kafka_bootstrap() -> str:
+    """The embedded stack's Kafka, on the port `deploy/local/stack.sh` uses."""
+    return f"localhost:{os.environ.get('TRELLIS_KAFKA_PORT') or 9092}"
+
+
+def embedded_mongodb_uri() -> str:
+    """The embedded stack's FerretDB, on the port `deploy/local/stack.sh` uses."""
+    return f"mongodb://localhost:{os.environ.get('TRELLIS_FERRETDB_PORT') or 27017}"
 
 
 class TrellisSettings(BaseSettings):
@@ -15,11 +27,13 @@ class TrellisSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="TRELLIS_", extra="ignore")
 
+    # Unset, they point at the embedded stack, which honours its port settings.
     kafka_bootstrap: str = Field(
-        default="localhost:9092", description="Kafka bootstrap servers, comma separated"
+        default_factory=embedded_kafka_bootstrap,
+        description="Kafka bootstrap servers, comma separated",
     )
     mongodb_uri: str = Field(
-        default="mongodb://localhost:27017", description="MongoDB connection string"
+        default_factory=embedded_mongodb_uri, description="MongoDB connection string"
     )
     log_level: str = Field(default="INFO", description="root log level")
     auth_secret: str = Field(

@@ -78,10 +78,22 @@ def test_trace_context_round_trips_through_headers() -> None:
 
 
 def test_settings_read_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TRELLIS_KAFKA_PORT", raising=False)
     monkeypatch.setenv("TRELLIS_KAFKA_BOOTSTRAP", "kafka.example:19092")
     assert TrellisSettings().kafka_bootstrap == "kafka.example:19092"
     monkeypatch.delenv("TRELLIS_KAFKA_BOOTSTRAP")
     assert TrellisSettings().kafka_bootstrap == "localhost:9092"
+
+
+def test_default_addresses_follow_the_embedded_stack_ports(monkeypatch: pytest.MonkeyPatch) -> None:
+    # `deploy/local/stack.sh` listens on these ports; unset addresses must find it there.
+    monkeypatch.delenv("TRELLIS_KAFKA_BOOTSTRAP", raising=False)
+    monkeypatch.delenv("TRELLIS_MONGODB_URI", raising=False)
+    monkeypatch.setenv("TRELLIS_KAFKA_PORT", "19092")
+    monkeypatch.setenv("TRELLIS_FERRETDB_PORT", "37017")
+    settings = TrellisSettings()
+    assert settings.kafka_bootstrap == "localhost:19092"
+    assert settings.mongodb_uri == "mongodb://localhost:37017"
 
 
 def test_unreachable_message_names_address_and_variable_without_password() -> None:

@@ -26,6 +26,7 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from trellis_shared.kafka.topics import TopicSpec, dead_letter_topic, delete_topics, ensure_topics
+from trellis_shared.settings import embedded_kafka_bootstrap, embedded_mongodb_uri
 
 REPO_ROOT = Path(__file__).resolve().parents[4]
 STACK_SCRIPT = REPO_ROOT / "deploy" / "local" / "stack.sh"
@@ -79,7 +80,7 @@ def infrastructure() -> Iterator[Infrastructure]:
         _run_stack("up")  # honours whichever of the two variables is set
     try:
         yield Infrastructure(
-            kafka or "localhost:9092", mongo or "mongodb://localhost:27017", "embedded"
+            kafka or embedded_kafka_bootstrap(), mongo or embedded_mongodb_uri(), "embedded"
         )
     finally:
         if started_here:
