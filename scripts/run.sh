@@ -19,7 +19,9 @@ stop_all() {
   wait || true
   say "run: stopped. Kafka and FerretDB are still up; 'make down' stops them."
 }
-trap stop_all EXIT INT TERM
+trap stop_all EXIT
+# Ctrl-C or a TERM: leave through the EXIT trap (stopping once), not past `wait -n`.
+trap 'exit 130' INT TERM
 
 start() {  # name, then the command
   local name=$1; shift
