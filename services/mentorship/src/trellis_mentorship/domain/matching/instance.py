@@ -10,8 +10,8 @@ Preferences are strict:
   other candidates by score, highest first, ties by mentor id;
 - a mentor prefers mentees by score, highest first, ties by mentee id.
 
-`rank_at_mentor[e][i]` is mentee e's position on the list of its i-th preferred
-mentor, so deferred acceptance compares two proposers with two lookups.
+Each edge also carries the mentee's position on that mentor's list
+(`edge_rank`), so deferred acceptance compares two proposers with two lookups.
 
 The instance is stored flat: one array entry per edge, grouped by mentee in
 preference order (`edge_*`, mentee e's from `edge_start[e]`), and the mentors'
@@ -66,10 +66,6 @@ class MatchingInstance:
     @cached_property
     def scores(self) -> list[list[float]]:
         return split(self.edge_score, np.diff(self.edge_start))
-
-    @cached_property
-    def rank_at_mentor(self) -> list[list[int]]:
-        return split(self.edge_rank, np.diff(self.edge_start))
 
     @cached_property
     def mentor_preferences(self) -> list[list[int]]:
