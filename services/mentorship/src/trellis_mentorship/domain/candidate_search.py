@@ -123,13 +123,6 @@ class _Lists:
         self.mentor, self.weight, self.size = mentor, weight, size
         self.start = np.cumsum(size) - size
 
-    def entries(self, owner: IntArray, lists: IntArray) -> tuple[IntArray, IntArray, IntArray]:
-        """(owner, mentor, weight) for every entry of the given lists, in their order."""
-        sizes = self.size[lists]
-        first = np.repeat(self.start[lists] - (np.cumsum(sizes) - sizes), sizes)
-        at = first + np.arange(int(sizes.sum()))
-        return np.repeat(owner, sizes), self.mentor[at], self.weight[at]
-
 
 @dataclass(frozen=True, slots=True)
 class _Listed:

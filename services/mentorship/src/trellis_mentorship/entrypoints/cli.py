@@ -27,7 +27,12 @@ async def warm_engine(stop: asyncio.Event) -> None:
     """Compile or load the engine's loops in a thread while the service starts serving."""
     del stop  # it finishes on its own, within seconds
     started = time.perf_counter()
-    await asyncio.to_thread(warm_up)
+    try:
+        await asyncio.to_thread(warm_up)
+    except Exception:
+        # Serving goes on; the first cycle run compiles (and reports) instead.
+        log.exception("matching engine warm-up failed")
+        return
     log.info(
         "matching engine ready (compiled loops loaded in %.1f s)", time.perf_counter() - started
     )

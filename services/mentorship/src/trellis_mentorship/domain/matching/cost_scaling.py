@@ -118,6 +118,17 @@ def _heap_pop(key: IntArray, node: IntArray, size: int) -> int:
 
 
 @_compiled
+def _watch_sink_arc(
+    key: IntArray, node: IntArray, size: int, in_heap: Any, v: int, price: int
+) -> int:
+    """Flow now reaches T from v: T may send it back, so v enters T's heap (once)."""
+    if in_heap[v]:
+        return size
+    in_heap[v] = True
+    return _heap_push(key, node, size, price, v)
+
+
+@_compiled
 def _refine(  # one tight loop, kept whole for speed
     eps: int,
     first: IntArray,  # mentee e's edges are first[e]..first[e+1]-1
@@ -198,12 +209,12 @@ def _refine(  # one tight loop, kept whole for speed
     # T's residual arcs (back along flow into T), keyed by the other end's price.
     for e in range(n):
         if to_sink[e] == 1:
-            heap_size = _heap_push(heap_key, heap_node, heap_size, mentee_price[e], e)
-            in_heap[e] = True
+            heap_size = _watch_sink_arc(heap_key, heap_node, heap_size, in_heap, e, mentee_price[e])
     for j in range(m):
         if mentor_to_sink[j] > 0:
-            heap_size = _heap_push(heap_key, heap_node, heap_size, mentor_price[j], n + j)
-            in_heap[n + j] = True
+            heap_size = _watch_sink_arc(
+                heap_key, heap_node, heap_size, in_heap, n + j, mentor_price[j]
+            )
     for e in range(n):
         if mentee_excess[e] > 0:
             tail, size = _enqueue(queue, queued, tail, size, e)
@@ -247,9 +258,9 @@ def _refine(  # one tight loop, kept whole for speed
             if chosen == _SINK_ARC:
                 to_sink[e] = 1
                 sink_excess += 1
-                if not in_heap[e]:
-                    heap_size = _heap_push(heap_key, heap_node, heap_size, mentee_price[e], e)
-                    in_heap[e] = True
+                heap_size = _watch_sink_arc(
+                    heap_key, heap_node, heap_size, in_heap, e, mentee_price[e]
+                )
                 if sink_excess > 0:
                     tail, size = _enqueue(queue, queued, tail, size, t_node)
             else:
@@ -291,9 +302,9 @@ def _refine(  # one tight loop, kept whole for speed
                     mentor_to_sink[j] += moved
                     mentor_excess[j] -= moved
                     sink_excess += moved
-                    if not in_heap[v]:
-                        heap_size = _heap_push(heap_key, heap_node, heap_size, mentor_price[j], v)
-                        in_heap[v] = True
+                    heap_size = _watch_sink_arc(
+                        heap_key, heap_node, heap_size, in_heap, v, mentor_price[j]
+                    )
                     if sink_excess > 0:
                         tail, size = _enqueue(queue, queued, tail, size, t_node)
                 else:

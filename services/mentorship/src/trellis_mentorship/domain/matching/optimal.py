@@ -25,7 +25,6 @@ reports its blocking pairs.
 from __future__ import annotations
 
 import dataclasses
-from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -40,23 +39,6 @@ IntArray = NDArray[np.int64]
 # Integer arithmetic must stay exact: values times about (nodes + 1) squared
 # bound every price the flow reaches (with room to spare).
 _EXACT_LIMIT = 2**62
-
-
-class Edges(NamedTuple):
-    """Every candidate edge, grouped by mentee in preference order."""
-
-    mentee: IntArray
-    mentor: IntArray
-    position: IntArray  # place on the mentee's list
-    score: NDArray[np.float64]
-
-
-def candidate_edges(instance: MatchingInstance) -> Edges:
-    lengths = np.diff(instance.edge_start)
-    count = instance.edge_count
-    mentee = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
-    position = np.arange(count, dtype=np.int64) - np.repeat(instance.edge_start[:-1], lengths)
-    return Edges(mentee, instance.edge_mentor, position, instance.edge_score)
 
 
 def integer_values(scores: NDArray[np.float64], nodes: int) -> IntArray:
@@ -74,17 +56,23 @@ def max_score_positions(instance: MatchingInstance) -> list[int]:
     positions = [UNMATCHED] * len(instance.mentee_ids)
     if not instance.edge_count:
         return positions
-    edges = candidate_edges(instance)
-    nodes = len(instance.mentee_ids) + len(instance.mentor_ids) + 1
-    chosen = max_value_b_matching(
-        edges.mentee,
-        edges.mentor,
-        integer_values(edges.score, nodes),
-        np.asarray(instance.capacities, dtype=np.int64),
-        len(instance.mentee_ids),
+    n = len(instance.mentee_ids)
+    mentee = np.repeat(np.arange(n, dtype=np.int64), np.diff(instance.edge_start))
+    nodes = n + len(instance.mentor_ids) + 1
+    (chosen,) = np.nonzero(
+        max_value_b_matching(
+            mentee,
+            instance.edge_mentor,
+            integer_values(instance.edge_score, nodes),
+            np.asarray(instance.capacities, dtype=np.int64),
+            n,
+        )
     )
+    # Edges are grouped by mentee in preference order: an edge's place in its
+    # group is the mentor's place on the list.
+    winners = mentee[chosen]
     for e, position in zip(
-        edges.mentee[chosen].tolist(), edges.position[chosen].tolist(), strict=True
+        winners.tolist(), (chosen - instance.edge_start[winners]).tolist(), strict=True
     ):
         positions[e] = position
     fill_free_places_at_no_cost(instance, positions)
