@@ -38,13 +38,23 @@ readonly STOP_TIMEOUT=20
 # Installed artifacts (shared by every clone on this machine).
 readonly KAFKA_HOME=$CACHE_DIR/kafka-$KAFKA_VERSION
 readonly KAFKA_LIBS=$KAFKA_HOME/libs
-readonly FERRETDB_HOME=$CACHE_DIR/ferretdb-$FERRETDB_VERSION
+# TRELLIS_FERRETDB_STOCK=1 builds upstream FerretDB without our patch (into its
+# own directory), only to show what the patch fixes (docs/adr/0010).
+readonly FERRETDB_STOCK=${TRELLIS_FERRETDB_STOCK:-}
+if [[ -n $FERRETDB_STOCK ]]; then
+  readonly FERRETDB_HOME=$CACHE_DIR/ferretdb-$FERRETDB_VERSION-stock
+else
+  readonly FERRETDB_HOME=$CACHE_DIR/ferretdb-$FERRETDB_VERSION
+fi
 readonly FERRETDB_BIN=$FERRETDB_HOME/ferretdb
 
 # Inputs of the installs, kept in the repo.
 readonly KAFKA_POM=$SCRIPT_DIR/kafka/pom.xml
 readonly KAFKA_LOG4J_CONFIG=$SCRIPT_DIR/kafka/log4j2.properties
 readonly FERRETDB_MODULE_DIR=$SCRIPT_DIR/ferretdb
+# Our patch to FerretDB 1.24.2: atomic updates per document and indexed `_id`
+# lookups (docs/adr/0010). Part of the install stamp, so a changed patch rebuilds.
+readonly FERRETDB_PATCH=$FERRETDB_MODULE_DIR/trellis.patch
 readonly MONGO_PING=$SCRIPT_DIR/mongo_ping.py
 
 # Per-clone state.
@@ -441,7 +451,11 @@ install_kafka() {
 # --------------------------------------------------------------------------
 
 ferretdb_install_stamp() {
-  sha256_of_files "$FERRETDB_MODULE_DIR/go.mod" "$FERRETDB_MODULE_DIR/go.sum" "$FERRETDB_MODULE_DIR/tools.go"
+  if [[ -n $FERRETDB_STOCK ]]; then
+    sha256_of_files "$FERRETDB_MODULE_DIR/go.mod" "$FERRETDB_MODULE_DIR/go.sum" "$FERRETDB_MODULE_DIR/tools.go"
+  else
+    sha256_of_files "$FERRETDB_MODULE_DIR/go.mod" "$FERRETDB_MODULE_DIR/go.sum" "$FERRETDB_MODULE_DIR/tools.go" "$FERRETDB_PATCH"
+  fi
 }
 
 ferretdb_installed() {
@@ -466,6 +480,9 @@ build_ferretdb() {
     go mod vendor
     printf 'v%s\n' "$FERRETDB_VERSION" >vendor/github.com/FerretDB/FerretDB/build/version/version.txt
     printf 'trellis-local\n' >vendor/github.com/FerretDB/FerretDB/build/version/package.txt
+    if [[ -z $FERRETDB_STOCK ]]; then
+      patch --batch --forward -p1 -d vendor/github.com/FerretDB/FerretDB <"$FERRETDB_PATCH"
+    fi
     go build -mod=vendor -trimpath -o "$staging/out/ferretdb" github.com/FerretDB/FerretDB/cmd/ferretdb
   )
 }
@@ -476,6 +493,8 @@ install_ferretdb() {
     return 0
   fi
   require_go
+  [[ -n $FERRETDB_STOCK ]] || command -v patch >/dev/null 2>&1 ||
+    die "ferretdb: the 'patch' program is needed to apply deploy/local/ferretdb/trellis.patch: install it (apt-get install patch)"
   [[ -s $FERRETDB_MODULE_DIR/go.sum ]] ||
     die "ferretdb: $FERRETDB_MODULE_DIR/go.sum is missing; regenerate it with: (cd $FERRETDB_MODULE_DIR && go mod tidy)"
   mkdir -p -- "$CACHE_DIR"
@@ -483,7 +502,7 @@ install_ferretdb() {
   ferretdb_installed && return 0 # done by the run we waited for
   staging=$(mktemp -d "$CACHE_DIR/.ferretdb-$FERRETDB_VERSION.XXXXXX")
   TEMP_PATHS+=("$staging")
-  say "ferretdb: building FerretDB $FERRETDB_VERSION with Go (first run only, 1-3 min) ..."
+  say "ferretdb: building FerretDB $FERRETDB_VERSION${FERRETDB_STOCK:+ (stock, unpatched)} with Go (first run only, 1-3 min) ..."
   if ! build_ferretdb "$staging" >"$staging/build.log" 2>&1; then
     show_log_tail "$staging/build.log"
     die "ferretdb: the Go build failed (see above). Check that the Go module proxy is reachable (GOPROXY), or set TRELLIS_MONGODB_URI to use an external MongoDB/FerretDB"
