@@ -33,8 +33,15 @@ def race(infrastructure: Infrastructure, database: str, mode: str) -> list[int]:
     start_at = time.time() + 1.5  # both processes connected before the gun
     workers = [
         subprocess.Popen(
-            [sys.executable, str(WORKER), infrastructure.mongodb_uri, database, mode,
-             str(ROUNDS), str(start_at)],
+            [
+                sys.executable,
+                str(WORKER),
+                infrastructure.mongodb_uri,
+                database,
+                mode,
+                str(ROUNDS),
+                str(start_at),
+            ],
             stdout=subprocess.PIPE,
             text=True,
         )

@@ -15,6 +15,7 @@ from faststream.kafka import KafkaBroker
 from pymongo import AsyncMongoClient
 
 from trellis_shared.grpc.server import GrpcServer, stop_on_signals
+from trellis_shared.kafka.broadcast import BroadcastReader
 from trellis_shared.mongo.outbox import OutboxRelay
 from trellis_shared.settings import TrellisSettings
 from trellis_shared.startup import check_kafka, check_mongodb
@@ -33,6 +34,8 @@ async def run_service(
     prepare: Callable[[], Awaitable[None]] | None = None,
     ready_details: dict[str, Any] | None = None,
     background: Sequence[Callable[[asyncio.Event], Coroutine[Any, Any, None]]] = (),
+    readers: Sequence[BroadcastReader] = (),
+    catch_up_timeout_s: float = 600.0,
 ) -> None:
     """Raises DependencyUnreachable (within the timeout) when Kafka or the database is down."""
     await check_mongodb(mongo, settings.mongodb_uri, settings.dependency_timeout_s)
@@ -40,14 +43,19 @@ async def run_service(
     await relay.ensure_indexes()
     if prepare is not None:
         await prepare()
-    await broker.start()
-    await grpc.start()
     stop = asyncio.Event()
     stop_on_signals(stop)
-    log.info(f"{name} ready", extra={"grpc_port": grpc.port, **(ready_details or {})})
-    # Periodic work beside the relay (sweeps); each returns once `stop` is set.
-    tasks = [asyncio.create_task(work(stop)) for work in background]
+    tasks: list[asyncio.Task[None]] = []
     try:
+        # The producer first (readers dead-letter through it), then the read
+        # models every replica keeps whole, caught up before anything is served.
+        await broker.connect()
+        tasks += await start_readers(readers, stop, catch_up_timeout_s)
+        await broker.start()
+        await grpc.start()
+        log.info(f"{name} ready", extra={"grpc_port": grpc.port, **(ready_details or {})})
+        # Periodic work beside the relay (sweeps); each returns once `stop` is set.
+        tasks += [asyncio.create_task(work(stop)) for work in background]
         await relay.run(stop)
     finally:
         stop.set()
@@ -56,3 +64,17 @@ async def run_service(
         await grpc.stop()
         await broker.stop()
         await mongo.close()
+
+
+async def start_readers(
+    readers: Sequence[BroadcastReader], stop: asyncio.Event, timeout_s: float
+) -> list[asyncio.Task[None]]:
+    """Start each reader, run it until `stop`, and wait until all have caught up."""
+    tasks = []
+    for reader in readers:
+        await reader.start()
+        tasks.append(asyncio.create_task(reader.run(stop)))
+    for reader in readers:
+        log.info("catching up", extra={"reader": reader.name})
+        await reader.wait_caught_up(timeout_s)
+    return tasks
