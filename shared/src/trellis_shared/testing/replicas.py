@@ -1,0 +1,124 @@
+"""N replicas of one service as separate OS processes, for replica-safety tests.
+
+Each replica is the service's own `serve` command (the same code path as
+production) with its own gRPC port, sharing one database, one topic prefix and
+one consumer group, as replicas behind a Kubernetes Service do. Clients reach
+them through one channel that spreads calls round-robin, or one channel per
+replica. A replica can be killed (SIGKILL: no shutdown code runs) and started
+again. Each replica's output goes to a log file that a failing test prints.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import grpc
+
+from trellis_shared.grpc.wait_healthy import wait_serving
+
+ROUND_ROBIN = (("grpc.lb_policy_name", "round_robin"),)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class ReplicaSet:
+    """`count` processes of `module` (a service's CLI module) run with `serve`."""
+
+    module: str
+    addr_setting: str  # e.g. TRELLIS_POSTINGS_ADDR: where a replica listens
+    env: Mapping[str, str]
+    log_dir: Path
+    count: int = 2
+    ready_timeout_s: float = 120.0
+    ports: list[int] = field(default_factory=list)
+    processes: list[subprocess.Popen[bytes] | None] = field(default_factory=list)
+
+    @property
+    def addresses(self) -> list[str]:
+        return [f"127.0.0.1:{port}" for port in self.ports]
+
+    @property
+    def target(self) -> str:
+        """One gRPC target naming every replica (use with ROUND_ROBIN options)."""
+        return "ipv4:" + ",".join(self.addresses)
+
+    def round_robin_channel(self) -> grpc.aio.Channel:
+        return grpc.aio.insecure_channel(self.target, options=ROUND_ROBIN)
+
+    def channel_to(self, index: int) -> grpc.aio.Channel:
+        return grpc.aio.insecure_channel(self.addresses[index])
+
+    def log_path(self, index: int) -> Path:
+        return self.log_dir / f"{self.module.rsplit('.', 2)[0]}-{index}.log"
+
+    async def start(self) -> None:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        self.ports = [free_port() for _ in range(self.count)]
+        self.processes = [None] * self.count
+        for index in range(self.count):
+            self._spawn(index)
+        await asyncio.gather(*(self.wait_ready(index) for index in range(self.count)))
+
+    def _spawn(self, index: int) -> None:
+        env = {**os.environ, **self.env, self.addr_setting: self.addresses[index]}
+        env["TRELLIS_REPLICA"] = str(index)
+        with self.log_path(index).open("ab") as log:
+            self.processes[index] = subprocess.Popen(
+                [sys.executable, "-m", self.module, "serve"],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+
+    async def wait_ready(self, index: int) -> None:
+        if not await wait_serving(self.addresses[index], self.ready_timeout_s):
+            process = self.processes[index]
+            code = process.poll() if process else None
+            raise RuntimeError(
+                f"replica {index} of {self.module} not SERVING on {self.addresses[index]} "
+                f"(exit code {code}); its log:\n{self.tail(index)}"
+            )
+
+    def tail(self, index: int, lines: int = 40) -> str:
+        path = self.log_path(index)
+        if not path.exists():
+            return "(no log)"
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+    def kill(self, index: int) -> None:
+        """SIGKILL: the process gets no chance to finish anything."""
+        process = self.processes[index]
+        if process is not None and process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+            process.wait(timeout=30)
+        self.processes[index] = None
+
+    async def restart(self, index: int) -> None:
+        self.kill(index)
+        self._spawn(index)
+        await self.wait_ready(index)
+
+    async def stop(self) -> None:
+        """SIGTERM every replica and wait for a clean exit (SIGKILL after 30 s)."""
+        running = [p for p in self.processes if p is not None and p.poll() is None]
+        for process in running:
+            process.send_signal(signal.SIGTERM)
+        for process in running:
+            try:
+                await asyncio.to_thread(process.wait, 30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        self.processes = [None] * self.count
