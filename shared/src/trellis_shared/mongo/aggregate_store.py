@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from trellis_shared.errors import StaleVersion
 from trellis_shared.events.envelope import Envelope, EventPayload
@@ -22,6 +22,7 @@ from trellis_shared.events.registry import EventRegistry
 from trellis_shared.mongo.outbox import outbox_entry
 from trellis_shared.mongo.write_locks import PROCESS_WRITE_LOCKS, document_key
 
+DUPLICATE_KEY = 11000
 # Sequence numbers order an aggregate's events: version * this + index in the save.
 EVENTS_PER_SAVE_LIMIT = 1000
 
@@ -100,19 +101,42 @@ class AggregateStore:
             )
         return entries
 
+    async def create_many(
+        self, aggregates: Sequence[tuple[str, dict[str, Any], Sequence[EventPayload]]]
+    ) -> set[str]:
+        """Create new aggregates (version 1, events in each one's outbox) in one insert_many.
+
+        Each document is still one write carrying its own events, as `save` with
+        expected_version 0 writes it; bulk imports just send them together.
+        Returns the ids that already existed: those documents are left as they
+        were (the caller decides how to change them), so a retried bulk create
+        doubles nothing.
+        """
+        documents = [
+            _new_document(aggregate_id, state, self._outbox_entries(aggregate_id, 1, events))
+            for aggregate_id, state, events in aggregates
+        ]
+        if not documents:
+            return set()
+        existing: set[str] = set()
+        try:
+            await self._collection.insert_many(documents, ordered=False)
+        except BulkWriteError as error:
+            for failure in error.details.get("writeErrors", []):
+                if failure.get("code") != DUPLICATE_KEY:
+                    raise
+                existing.add(documents[failure["index"]]["_id"])
+        if self._on_saved is not None:
+            for document in documents:
+                if document["_id"] not in existing and document["outbox"]:
+                    self._on_saved(document["_id"])
+        return existing
+
     async def _insert(
         self, aggregate_id: str, state: dict[str, Any], entries: dict[str, dict[str, Any]]
     ) -> None:
         try:
-            await self._collection.insert_one(
-                {
-                    "_id": aggregate_id,
-                    "version": 1,
-                    "state": state,
-                    "outbox": entries,
-                    "outbox_pending": len(entries),
-                }
-            )
+            await self._collection.insert_one(_new_document(aggregate_id, state, entries))
         except DuplicateKeyError:
             raise StaleVersion(aggregate_id, 0) from None
 
@@ -131,3 +155,15 @@ class AggregateStore:
         )
         if result.matched_count == 0:
             raise StaleVersion(aggregate_id, expected_version)
+
+
+def _new_document(
+    aggregate_id: str, state: dict[str, Any], entries: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
+    return {
+        "_id": aggregate_id,
+        "version": 1,
+        "state": state,
+        "outbox": entries,
+        "outbox_pending": len(entries),
+    }
