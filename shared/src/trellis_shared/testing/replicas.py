@@ -16,7 +16,7 @@ import signal
 import socket
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,6 +43,11 @@ class ReplicaSet:
     log_dir: Path
     count: int = 2
     ready_timeout_s: float = 120.0
+    # What goes into `addr_setting` ("{port}" for a setting that takes a port only).
+    addr_format: str = "127.0.0.1:{port}"
+    # Whether the replica at an address is ready, within a timeout (HTTP services
+    # pass their own; gRPC services answer the standard health check).
+    ready: Callable[[str, float], Awaitable[bool]] = wait_serving
     ports: list[int] = field(default_factory=list)
     processes: list[subprocess.Popen[bytes] | None] = field(default_factory=list)
 
@@ -73,7 +78,8 @@ class ReplicaSet:
         await asyncio.gather(*(self.wait_ready(index) for index in range(self.count)))
 
     def _spawn(self, index: int) -> None:
-        env = {**os.environ, **self.env, self.addr_setting: self.addresses[index]}
+        listen = self.addr_format.format(port=self.ports[index])
+        env = {**os.environ, **self.env, self.addr_setting: listen}
         env["TRELLIS_REPLICA"] = str(index)
         with self.log_path(index).open("ab") as log:
             self.processes[index] = subprocess.Popen(
@@ -84,7 +90,7 @@ class ReplicaSet:
             )
 
     async def wait_ready(self, index: int) -> None:
-        if not await wait_serving(self.addresses[index], self.ready_timeout_s):
+        if not await self.ready(self.addresses[index], self.ready_timeout_s):
             process = self.processes[index]
             code = process.poll() if process else None
             raise RuntimeError(
