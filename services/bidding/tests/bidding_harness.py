@@ -15,6 +15,7 @@ from trellis.bidding.v1 import bidding_pb2_grpc as rpc
 from trellis_bidding.bootstrap import BiddingApp, build_app
 from trellis_bidding.config import BiddingSettings
 from trellis_shared.kafka.consumer import RetryPolicy
+from trellis_shared.service_runtime import start_readers
 from trellis_shared.testing.infrastructure import Infrastructure, unique_suffix
 
 
@@ -45,9 +46,10 @@ async def running_bidding(
     app = build_app(settings, RetryPolicy(attempts=2, first_backoff_s=0.05))
     await app.prepare()
     await app.broker.start()
-    await app.grpc.start()
     stop = asyncio.Event()
-    background = [
+    background = await start_readers(app.readers, stop, timeout_s=60)
+    await app.grpc.start()
+    background += [
         asyncio.create_task(app.relay.run(stop)),
         asyncio.create_task(app.sweep_forever(stop)),
     ]

@@ -38,8 +38,9 @@ from trellis_shared.events.envelope import Envelope
 from trellis_shared.grpc.client import ServiceClient
 from trellis_shared.grpc.server import GrpcServer, build_server
 from trellis_shared.grpc.tokens import Principal, TokenCodec
+from trellis_shared.kafka.broadcast import BroadcastReader, StartAt
 from trellis_shared.kafka.broker import make_broker
-from trellis_shared.kafka.consumer import ConsumedRecord, RetryPolicy, subscribe_events
+from trellis_shared.kafka.consumer import BrokerDeadLetterSink, ConsumedRecord, RetryPolicy
 from trellis_shared.mongo.aggregate_store import AggregateStore
 from trellis_shared.mongo.client import make_client
 from trellis_shared.mongo.model_store import ModelStore
@@ -68,15 +69,21 @@ class BiddingApp:
     postings_client: ServiceClient
     grpc: GrpcServer
     sweep_interval_s: float
+    # The catalog and bidders every replica keeps whole (run_service starts them
+    # after prepare and serves only once they caught up).
+    readers: list[BroadcastReader]
 
     async def prepare(self) -> None:
+        """Indexes, and the catalog kept in the database (older than the topic's retention)."""
         await self.queries.ensure_indexes()
         assignments = await self.catalog.load()
-        people = await self.bidders.load()
-        log.info("bidding loaded", extra={"assignments": assignments, "people": people})
+        log.info("bidding catalog loaded", extra={"assignments": assignments})
 
     async def sweep(self) -> None:
-        """Open and close windows; clear what closed (at the deadline, without hr_admin)."""
+        """Open and close windows; clear what closed (at the deadline, without hr_admin).
+
+        Every replica sweeps: each step is a version-checked write of the round,
+        so a window opens or closes once and exactly one replica clears."""
         for round_id in await self.rounds.advance_all():
             try:
                 await self.clearing.clear(round_id)
@@ -122,7 +129,7 @@ def build_app(
     )
     queries = MongoQueries(database["rounds"], database["wallets"])
     catalog = Catalog(MongoKeyed(database["catalog"]))
-    bidders = Bidders(MongoKeyed(database["bidders"]))
+    bidders = Bidders()
     balances = MongoBalances(database["balances"])
     postings_client = ServiceClient(
         peer="postings",
@@ -168,20 +175,31 @@ def build_app(
         if isinstance(payload, ProfileSnapshot):
             await bidders.apply_snapshot(payload)
 
-    subscribe_events(
-        broker,
-        settings.topic_prefix + OPPORTUNITY_TOPIC,
-        on_posting,
-        group_id=settings.bidding_consumer_group,
-        retry=retry or RetryPolicy(),
-    )
-    subscribe_events(
-        broker,
-        settings.topic_prefix + PROFILE_SNAPSHOT_TOPIC,
-        on_snapshot,
-        group_id=settings.bidding_consumer_group + "-people",
-        retry=retry or RetryPolicy(),
-    )
+    # Every replica reads every partition of both topics itself (not a shared
+    # consumer group): rounds, bids and clearing need the whole catalog and
+    # every bidder. The catalog replays the retained topic over what prepare
+    # loaded; the snapshot topic is compacted, so from its start it is whole.
+    dead_letters = BrokerDeadLetterSink(broker)
+    readers = [
+        BroadcastReader(
+            settings.kafka_bootstrap,
+            settings.topic_prefix + OPPORTUNITY_TOPIC,
+            on_posting,
+            name=settings.bidding_consumer_group + "-catalog",
+            dead_letters=dead_letters,
+            start_at=StartAt.FROM_BEGINNING,
+            retry=retry,
+        ),
+        BroadcastReader(
+            settings.kafka_bootstrap,
+            settings.topic_prefix + PROFILE_SNAPSHOT_TOPIC,
+            on_snapshot,
+            name=settings.bidding_consumer_group + "-people",
+            dead_letters=dead_letters,
+            start_at=StartAt.FROM_BEGINNING,
+            retry=retry,
+        ),
+    ]
     grpc_server = build_server(
         address=settings.bidding_addr,
         registrars=[lambda server: register_all(server, catalog, rounds, clearing, bids, clock)],
@@ -201,4 +219,5 @@ def build_app(
         postings_client=postings_client,
         grpc=grpc_server,
         sweep_interval_s=settings.bidding_sweep_interval_s,
+        readers=readers,
     )

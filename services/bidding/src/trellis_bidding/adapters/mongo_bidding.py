@@ -3,15 +3,15 @@ and bidder read models, and carried-over points."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from pymongo import ASCENDING
+from pymongo import ASCENDING, ReplaceOne, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 
 from trellis_bidding.domain.rounds import Round, RoundStatus
 from trellis_bidding.domain.wallets import Wallet
 from trellis_shared.mongo.model_store import Versioned
-from trellis_shared.mongo.write_locks import PROCESS_WRITE_LOCKS, document_key
 
 FIELDS = {"version": 1, "state": 1}
 SETTLED = [RoundStatus.CLEARED.value, RoundStatus.CANCELLED.value]
@@ -36,6 +36,27 @@ class MongoQueries:
             Versioned(Wallet.model_validate(d["state"]), int(d["version"])) async for d in cursor
         ]
 
+    async def count_wallets(self, round_id: str) -> int:
+        return await self._wallets.count_documents({"state.round_id": round_id})
+
+    async def replace_wallets(self, changes: Sequence[tuple[str, int, Wallet]]) -> int:
+        # One bulk write instead of a read and a write per wallet: at 50,000
+        # bidders that is the difference between seconds and minutes. Each update
+        # is still conditional on the version read, so a concurrent change wins.
+        if not changes:
+            return 0
+        result = await self._wallets.bulk_write(
+            [
+                UpdateOne(
+                    {"_id": key, "version": version},
+                    {"$set": {"state": wallet.model_dump(mode="json")}, "$inc": {"version": 1}},
+                )
+                for key, version, wallet in changes
+            ],
+            ordered=False,
+        )
+        return int(result.modified_count)
+
     async def wallets_released_by(self, manager_id: str) -> list[Versioned[Wallet]]:
         cursor = self._wallets.find(
             {"state.release.manager_id": manager_id, "state.release.status": "requested"}, FIELDS
@@ -58,7 +79,8 @@ class MongoQueries:
 
 
 class MongoKeyed:
-    """A read model's documents: `{_id: key, data: {...}}`, written by one process."""
+    """A read model's documents: `{_id: key, data: {...}}`. Every replica writes the
+    same value for a key in event order, so the last write is right whoever makes it."""
 
     def __init__(self, collection: AsyncCollection[dict[str, Any]]) -> None:
         self._collection = collection
@@ -67,10 +89,7 @@ class MongoKeyed:
         return {str(d["_id"]): dict(d["data"]) async for d in self._collection.find({})}
 
     async def put(self, key: str, data: dict[str, object]) -> None:
-        async with PROCESS_WRITE_LOCKS.hold(document_key(self._collection, key)):
-            await self._collection.replace_one(
-                {"_id": key}, {"_id": key, "data": data}, upsert=True
-            )
+        await self._collection.replace_one({"_id": key}, {"_id": key, "data": data}, upsert=True)
 
 
 class MongoBalances:
@@ -82,8 +101,13 @@ class MongoBalances:
         return int(document["carried"]) if document else 0
 
     async def set_carried(self, updates: dict[str, int]) -> None:
-        for employee_id, carried in updates.items():
-            async with PROCESS_WRITE_LOCKS.hold(document_key(self._collection, employee_id)):
-                await self._collection.replace_one(
-                    {"_id": employee_id}, {"_id": employee_id, "carried": carried}, upsert=True
-                )
+        # Idempotent (the same values whoever writes them), so bulk and unlocked.
+        items = sorted(updates.items())
+        for start in range(0, len(items), 1000):
+            await self._collection.bulk_write(
+                [
+                    ReplaceOne({"_id": key}, {"_id": key, "carried": carried}, upsert=True)
+                    for key, carried in items[start : start + 1000]
+                ],
+                ordered=False,
+            )

@@ -1,17 +1,24 @@
-"""Clearing a round: gather the sealed bids, ask postings for skill fit, run the
-engine, then commit the awards and their events on the round, and each bidder's
-result on their wallet.
+"""Clearing a round: claim it, gather the sealed bids, ask postings for skill fit,
+run the engine, then commit the awards and their events on the round, and each
+bidder's result on their wallet.
 
-The round document is the commit point: its `clearing` state is claimed by one
-clearer at a time (a second concurrent clearing gets FAILED_PRECONDITION), and
-awards with their `assignment.awarded` events are written to it before any
-wallet. If a process dies in between, the claim goes stale and a new clearing
-recomputes the same result from the recorded seed.
+Every replica's sweep may try to clear the same closed round at the same
+moment, so the round document is the commit point. The claim (`closed →
+clearing`) is one version-checked write that exactly one clearer wins, taken
+BEFORE the wallets are read so that the losers do no work. The awards are
+recorded on the round once, then announced in chunks: each chunk is one
+version-checked write that appends its `assignment.awarded` events to the
+outbox and advances `awards_announced`, so no award is announced twice even if
+two clearers overlap. Wallet results follow in bulk, conditional on the
+version each wallet was read at, and the round turns `cleared` (with its one
+`round.cleared` event) only after that. If a process dies in between, its claim
+goes stale and the next clearing finishes the job with the recorded awards.
 """
 
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable
 from datetime import datetime
 
@@ -28,12 +35,12 @@ from trellis_bidding.domain.inputs import (
     ClearingMode,
     RoundSettings,
 )
-from trellis_bidding.domain.points import next_round_budget
+from trellis_bidding.domain.points import PointsSettlement, next_round_budget
 from trellis_bidding.domain.release import AUTO
 from trellis_bidding.domain.rounds import Award, Round, RoundStatus
 from trellis_bidding.domain.stability import envy_count, find_blocking_pairs
 from trellis_bidding.domain.wallets import Outcome, Result, Wallet, wallet_id
-from trellis_shared.contracts.bidding import AssignmentAwarded, RoundCleared
+from trellis_shared.contracts.bidding import AssignmentAwarded
 from trellis_shared.contracts.common import SkillLevel
 from trellis_shared.errors import FailedPrecondition
 from trellis_shared.events import EventPayload
@@ -44,6 +51,8 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 # Award events go out in chunks: one save holds fewer than 1,000 events.
 AWARDS_PER_SAVE = 500
+# Wallet results go out in bulk writes of this many (one round trip each).
+RESULTS_PER_WRITE = 1000
 WON_OR_LOST = {
     BidOutcome.WON: "won",
     BidOutcome.OUT_PRIORITISED: "seats went to higher priorities",
@@ -79,7 +88,7 @@ class Clearing:
         require_hr(viewer, "clear a round")
         current = await self._rounds.load(round_id)
         if current.value.status is RoundStatus.OPEN:  # hr_admin may end the window early
-            bidders = len(await self._queries.wallets_of(round_id))
+            bidders = await self._queries.count_wallets(round_id)
             await self._rounds.apply(round_id, lambda r: rounds.close(r, bidders))
         return await self.clear(round_id)
 
@@ -87,12 +96,21 @@ class Clearing:
         current = await self._rounds.load(round_id)
         if current.value.status is RoundStatus.CLEARED:
             raise FailedPrecondition("the round is already cleared")
-        wallets = [w.value for w in await self._queries.wallets_of(round_id) if w.value.bids]
-        outcome = await self._compute(current.value, wallets)
-        await self._rounds.apply(round_id, lambda r: _claim(r, self._clock()))
-        saved = await self._commit(round_id, outcome, sorted(w.employee_id for w in wallets))
+        claim = uuid.uuid4().hex
+        claimed = await self._rounds.apply(round_id, lambda r: _claim(r, self._clock(), claim))
+        try:
+            wallets = [w for w in await self._queries.wallets_of(round_id) if w.value.bids]
+            outcome = await self._compute(claimed.value, [w.value for w in wallets])
+        except BaseException:
+            await self._rounds.apply(round_id, lambda r: _give_up(r, claim))
+            raise
+        bidder_ids = sorted(w.value.employee_id for w in wallets)
+        saved = await self._commit(round_id, outcome, bidder_ids)
         await self._write_results(saved.value, wallets, outcome)
-        return await self._rounds.apply(round_id, _results_written)
+        return await self._rounds.apply(round_id, self._finish)
+
+    def _finish(self, round_: Round) -> list[EventPayload]:
+        return rounds.finish_clearing(round_, self._clock())
 
     async def _compute(self, round_: Round, wallets: list[Wallet]) -> RoundOutcome:
         terms = round_.terms
@@ -146,6 +164,13 @@ class Clearing:
         ]
 
         def record(round_: Round) -> list[EventPayload]:
+            if round_.awards_recorded:
+                # Taken over from a clearing that died: its awards may be announced
+                # already, so they stand (the recorded seed normally gives the same).
+                if round_.awards != awards:
+                    log.warning("re-clearing %s gave other awards; recorded ones stand", round_id)
+                return []
+            round_.awards_recorded = True
             round_.awards = awards
             round_.bidders = len(bidder_ids)
             round_.bidder_ids = bidder_ids
@@ -155,7 +180,7 @@ class Clearing:
             return []
 
         saved = await self._rounds.apply(round_id, record)
-        while saved.value.status is RoundStatus.CLEARING:
+        while saved.value.awards_announced < len(saved.value.awards):
             saved = await self._rounds.apply(round_id, self._announce_chunk)
         return saved
 
@@ -163,12 +188,7 @@ class Clearing:
         start = round_.awards_announced
         chunk = round_.awards[start : start + AWARDS_PER_SAVE]
         round_.awards_announced = start + len(chunk)
-        events: list[EventPayload] = [self._award_event(round_, a) for a in chunk]
-        if round_.awards_announced >= len(round_.awards):
-            round_.status = RoundStatus.CLEARED
-            round_.cleared_at = self._clock()
-            events.append(_cleared(round_))
-        return events
+        return [self._award_event(round_, a) for a in chunk]
 
     def _award_event(self, round_: Round, award: Award) -> AssignmentAwarded:
         entry = self._catalog.get(award.assignment_id)
@@ -187,61 +207,73 @@ class Clearing:
         )
 
     async def _write_results(
-        self, round_: Round, wallets: list[Wallet], outcome: RoundOutcome
+        self, round_: Round, wallets: list[Versioned[Wallet]], outcome: RoundOutcome
     ) -> None:
         terms = round_.terms
         settlements = {s.employee_id: s for s in outcome.settlements}
         carried: dict[str, int] = {}
-        for wallet in wallets:
-            explanation = outcome.explanations[wallet.employee_id]
-            settlement = settlements[wallet.employee_id]
-            result = Result(
-                awarded=list(explanation.awarded),
-                points_spent=settlement.spent,
-                points_returned=settlement.returned,
-                next_round_budget=next_round_budget(
-                    terms.budget, settlement.returned, terms.carry_over_cap
-                ),
-                outcomes=[
-                    Outcome(
-                        assignment_id=b.assignment_id,
-                        points=b.priority.points,
-                        rank=b.rank,
-                        won=b.outcome is BidOutcome.WON,
-                        cutoff=b.cutoff.describe() if b.cutoff else "no seat was awarded",
-                        reason=b.line or WON_OR_LOST[b.outcome],
-                    )
-                    for b in explanation.bids
-                ],
-            )
-            carried[wallet.employee_id] = min(settlement.returned, terms.carry_over_cap)
-
-            def attach(target: Wallet, result: Result = result) -> list[EventPayload]:
-                target.result = result
-                if target.release is not None:  # due at the latest when the round closed
-                    target.release.approve(AUTO)
-                return []
-
-            await self._wallets.apply(wallet_id(round_.round_id, wallet.employee_id), attach)
+        changed: list[tuple[str, int, Wallet]] = []
+        for stored in wallets:
+            employee_id = stored.value.employee_id
+            settlement = settlements[employee_id]
+            result = _result(outcome, employee_id, terms.budget, terms.carry_over_cap, settlement)
+            carried[employee_id] = min(settlement.returned, terms.carry_over_cap)
+            target = stored.value.model_copy(deep=True)
+            _attach(target, result)
+            changed.append((wallet_id(round_.round_id, employee_id), stored.version, target))
+        for start in range(0, len(changed), RESULTS_PER_WRITE):
+            chunk = changed[start : start + RESULTS_PER_WRITE]
+            if await self._queries.replace_wallets(chunk) < len(chunk):
+                # Some wallet changed since it was read (a manager released early,
+                # or another clearer wrote it): write those one by one, re-reading.
+                for key, _, target in chunk:
+                    assert target.result is not None
+                    await self._wallets.apply(key, _attacher(target.result))
         await self._balances.set_carried(carried)
 
 
-def _claim(round_: Round, now: datetime) -> list[EventPayload]:
-    rounds.claim_clearing(round_, now)
-    return []
-
-
-def _results_written(round_: Round) -> list[EventPayload]:
-    round_.results_written = True
-    return []
-
-
-def _cleared(round_: Round) -> RoundCleared:
-    return RoundCleared(
-        round_id=round_.round_id,
-        mode=round_.terms.mode.value,
-        seed=round_.seed,
-        bidders=round_.bidders,
-        awards=len(round_.awards),
-        employee_ids=round_.bidder_ids,
+def _result(
+    outcome: RoundOutcome, employee_id: str, budget: int, cap: int, settlement: PointsSettlement
+) -> Result:
+    explanation = outcome.explanations[employee_id]
+    return Result(
+        awarded=list(explanation.awarded),
+        points_spent=settlement.spent,
+        points_returned=settlement.returned,
+        next_round_budget=next_round_budget(budget, settlement.returned, cap),
+        outcomes=[
+            Outcome(
+                assignment_id=b.assignment_id,
+                points=b.priority.points,
+                rank=b.rank,
+                won=b.outcome is BidOutcome.WON,
+                cutoff=b.cutoff.describe() if b.cutoff else "no seat was awarded",
+                reason=b.line or WON_OR_LOST[b.outcome],
+            )
+            for b in explanation.bids
+        ],
     )
+
+
+def _attach(wallet: Wallet, result: Result) -> None:
+    wallet.result = result
+    if wallet.release is not None:  # due at the latest when the round closed
+        wallet.release.approve(AUTO)
+
+
+def _attacher(result: Result) -> Callable[[Wallet], list[EventPayload]]:
+    def attach(wallet: Wallet) -> list[EventPayload]:
+        _attach(wallet, result)
+        return []
+
+    return attach
+
+
+def _claim(round_: Round, now: datetime, claim: str) -> list[EventPayload]:
+    rounds.claim_clearing(round_, now, claim)
+    return []
+
+
+def _give_up(round_: Round, claim: str) -> list[EventPayload]:
+    rounds.give_up_clearing(round_, claim)
+    return []

@@ -26,6 +26,12 @@ class Queries(Protocol):
     async def rounds_due(self) -> list[Versioned[Round]]:
         """Rounds time or clearing may still change (not cleared nor cancelled)."""
 
+    async def count_wallets(self, round_id: str) -> int: ...
+
+    async def replace_wallets(self, changes: Sequence[tuple[str, int, Wallet]]) -> int:
+        """Write each (wallet id, version read, new state) if the wallet still has that
+        version, bumping it; returns how many were written (the rest changed meanwhile)."""
+
 
 class Balances(Protocol):
     """Points carried over between rounds, per employee."""

@@ -1,5 +1,13 @@
 """The catalog of stretch assignments (from postings events) and bidder facts
-(from profile snapshots), in memory and in their own collections."""
+(from profile snapshots), kept whole in memory by every replica.
+
+Every replica reads every partition of both topics itself (a broadcast reader,
+not a shared consumer group), so each one knows every assignment and bidder.
+The catalog is also kept in its own collection, because the opportunity topic
+keeps only 30 days: a replica loads the collection, then replays the retained
+topic from the start (an unchanged entry is not written again). Bidder facts
+need no collection: the profile snapshot topic is compacted, so reading it
+from the start gives everyone's latest snapshot."""
 
 from __future__ import annotations
 
@@ -42,6 +50,8 @@ class Catalog:
         if posted.kind != "stretch":
             return
         entry = catalog_entry(posted)
+        if self._entries.get(entry.assignment_id) == entry:
+            return  # replayed at start, or already written by another replica
         await self._store.put(entry.assignment_id, entry.model_dump(mode="json"))
         self._entries[entry.assignment_id] = entry
 
@@ -61,23 +71,20 @@ class Catalog:
 
 
 class Bidders:
-    def __init__(self, store: KeyedStore, today: Callable[[], date] = today_utc) -> None:
-        self._store = store
+    """In memory only: rebuilt from the compacted snapshot topic at every start."""
+
+    def __init__(self, today: Callable[[], date] = today_utc) -> None:
         self._today = today
         self._facts: dict[str, BidderFacts] = {}
 
-    async def load(self) -> int:
-        for key, data in (await self._store.load_all()).items():
-            self._facts[key] = BidderFacts.model_validate(data)
+    def __len__(self) -> int:
         return len(self._facts)
 
     async def apply_snapshot(self, snapshot: ProfileSnapshot) -> None:
         known = self._facts.get(snapshot.employee_id)
         if known is not None and known.version >= snapshot.version:
             return
-        facts = bidder_facts(snapshot, self._today())
-        await self._store.put(snapshot.employee_id, facts.model_dump(mode="json"))
-        self._facts[snapshot.employee_id] = facts
+        self._facts[snapshot.employee_id] = bidder_facts(snapshot, self._today())
 
     def get(self, employee_id: str) -> BidderFacts | None:
         return self._facts.get(employee_id)

@@ -76,7 +76,7 @@ class Rounds:
 
     async def close(self, viewer: Principal, round_id: str) -> Versioned[Round]:
         require_hr(viewer, "close a round early")
-        bidders = len(await self._queries.wallets_of(round_id))
+        bidders = await self._queries.count_wallets(round_id)
         return await self.store.apply(round_id, lambda r: rounds.close(r, bidders))
 
     async def cancel(self, viewer: Principal, round_id: str) -> Versioned[Round]:
@@ -103,7 +103,7 @@ class Rounds:
                 continue
             if status is RoundStatus.OPEN and found.value.terms.closes_at > now:
                 continue
-            bidders = len(await self._queries.wallets_of(found.value.round_id))
+            bidders = await self._queries.count_wallets(found.value.round_id)
             saved = await self.store.apply(
                 found.value.round_id, functools.partial(_advance, now=now, bidders=bidders)
             )

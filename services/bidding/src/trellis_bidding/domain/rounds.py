@@ -1,7 +1,11 @@
 """A bidding round and its lifecycle: scheduled → open → closed → clearing → cleared,
 or cancelled. The window opens and closes itself with time (the service's sweep);
 hr_admin may close early and clear. Clearing is claimed by one writer at a time
-(the `clearing` state), so a second concurrent clearing is refused."""
+(the `clearing` state, entered by one version-checked write of the round, so
+of two replicas that clear at once exactly one wins and the other is refused).
+The round becomes `cleared` only when every award is announced and every
+wallet has its result, so a clearing that died half-way is finished by the
+next one (the claim goes stale) instead of being left half done."""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from trellis_shared.contracts.bidding import RoundClosed, RoundOpened
+from trellis_shared.contracts.bidding import RoundCleared, RoundClosed, RoundOpened
 from trellis_shared.errors import FailedPrecondition
 from trellis_shared.events import EventPayload
 
@@ -92,10 +96,12 @@ class Round(BaseModel):
     created_by: str
     created_at: datetime
     clearing_started_at: datetime | None = None
+    clearing_claim: str = ""  # who holds the clearing (a random id per attempt)
     cleared_at: datetime | None = None
     bidders: int = 0
     bidder_ids: list[str] = []
     awards: list[Award] = []
+    awards_recorded: bool = False  # the first clearing to get this far fixes the awards
     awards_announced: int = 0  # award events already written (they go out in chunks)
     blocking_pairs: int = 0
     envy: int = 0
@@ -152,7 +158,7 @@ def clearing_is_stale(round_: Round, now: datetime) -> bool:
     )
 
 
-def claim_clearing(round_: Round, now: datetime) -> None:
+def claim_clearing(round_: Round, now: datetime, claim: str = "") -> None:
     stale = clearing_is_stale(round_, now)
     if round_.status is RoundStatus.CLEARING and not stale:
         raise FailedPrecondition("the round is already being cleared")
@@ -160,6 +166,41 @@ def claim_clearing(round_: Round, now: datetime) -> None:
         round_.require(RoundStatus.CLOSED, action="clear the round")
     round_.status = RoundStatus.CLEARING
     round_.clearing_started_at = now
+    round_.clearing_claim = claim
+
+
+def give_up_clearing(round_: Round, claim: str) -> None:
+    """Back to `closed` when the holder failed before recording awards (e.g. postings
+    did not answer), so the next sweep retries at once rather than after the claim
+    goes stale. A claim taken over meanwhile is left alone."""
+    if (
+        round_.status is RoundStatus.CLEARING
+        and round_.clearing_claim == claim
+        and not round_.awards_recorded
+    ):
+        round_.status = RoundStatus.CLOSED
+        round_.clearing_started_at = None
+        round_.clearing_claim = ""
+
+
+def finish_clearing(round_: Round, now: datetime) -> list[EventPayload]:
+    """Every award announced and every result written: the round is cleared (once)."""
+    if round_.status is RoundStatus.CLEARED:
+        return []  # finished by a clearing that took over a stale claim
+    round_.require(RoundStatus.CLEARING, action="finish clearing")
+    round_.status = RoundStatus.CLEARED
+    round_.cleared_at = now
+    round_.results_written = True
+    return [
+        RoundCleared(
+            round_id=round_.round_id,
+            mode=round_.terms.mode.value,
+            seed=round_.seed,
+            bidders=round_.bidders,
+            awards=len(round_.awards),
+            employee_ids=round_.bidder_ids,
+        )
+    ]
 
 
 def cancel(round_: Round) -> list[EventPayload]:

@@ -36,6 +36,7 @@ async def serve(settings: BiddingSettings) -> None:
             relay=app.relay,
             prepare=app.prepare,
             background=[app.sweep_forever],
+            readers=app.readers,
         )
     finally:
         await app.postings_client.close()
