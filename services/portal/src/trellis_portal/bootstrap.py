@@ -79,7 +79,7 @@ def build_app(
         extras={},
     )
     app = PortalApp(settings, mongo, broker, backends, state, create_app(state))
-    notifications = NotificationStore(database["notifications"])
+    notifications = NotificationStore(database["mailboxes"])
     state.extras["notifications"] = notifications
     app.preparations.append(notifications.ensure_indexes)
     # Import progress lives in the database, so any replica can answer a poll.
