@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 
-from trellis_profiles.app.ports import SearchCriteria, Stored
-from trellis_profiles.domain.profile import Profile, Visibility
+from trellis_profiles.app.people import person_of
+from trellis_profiles.app.ports import NewProfile, Stored
+from trellis_profiles.domain.people_index import Person
+from trellis_profiles.domain.profile import Profile
 from trellis_shared.errors import StaleVersion
 from trellis_shared.events import EventPayload
 
@@ -31,24 +33,16 @@ class FakeProfiles:
         self.events.extend(events)
         return expected_version + 1
 
-    async def manager_of(self, employee_id: str) -> str | None:
-        stored = self.rows.get(employee_id)
-        return stored.profile.org.manager_id if stored else None
+    async def create_many(self, new: Sequence[NewProfile]) -> set[str]:
+        existing = set()
+        for profile, events in new:
+            if profile.employee_id in self.rows:
+                existing.add(profile.employee_id)
+            else:
+                self.rows[profile.employee_id] = Stored(profile, 1)
+                self.events.extend(events)
+        return existing
 
-    async def direct_reports(self, manager_id: str) -> list[Stored]:
-        return [s for s in self.rows.values() if s.profile.org.manager_id == manager_id]
-
-    async def search(
-        self, criteria: SearchCriteria, visibilities: set[Visibility], after_id: str, limit: int
-    ) -> list[Stored]:
-        found = [
-            s
-            for key, s in sorted(self.rows.items())
-            if key > after_id
-            and s.profile.visibility in visibilities
-            and all(
-                s.profile.skills.get(k) and s.profile.skills[k].level >= v
-                for k, v in criteria.min_levels.items()
-            )
-        ]
-        return found[:limit]
+    async def people(self) -> AsyncIterator[Person]:
+        for stored in list(self.rows.values()):
+            yield person_of(stored.profile, stored.version)

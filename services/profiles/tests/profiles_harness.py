@@ -22,6 +22,7 @@ from trellis_shared.contracts.profiles import PROFILE_SNAPSHOT_TOPIC, PROFILE_TO
 from trellis_shared.events.envelope import Envelope, kafka_headers
 from trellis_shared.grpc.tokens import Principal, TokenCodec
 from trellis_shared.kafka.consumer import RetryPolicy
+from trellis_shared.service_runtime import start_readers
 from trellis_shared.testing.infrastructure import Infrastructure, unique_suffix
 
 SECRET = "profiles-test-secret-that-is-long-enough-for-hs256"
@@ -103,9 +104,11 @@ async def running_profiles(
     )
     app = build_app(settings, RetryPolicy(attempts=2, first_backoff_s=0.05))
     await app.repository.ensure_indexes()
-    await app.broker.start()
-    await app.grpc.start()
     stop = asyncio.Event()
+    await app.broker.start()
+    # As `serve` does: the people index loaded and following before any call.
+    readers = await start_readers([app.snapshots], stop, 60)
+    await app.grpc.start()
     relay = asyncio.create_task(app.relay.run(stop))
     try:
         async with grpc.aio.insecure_channel(f"127.0.0.1:{app.grpc.port}") as channel:
@@ -122,6 +125,7 @@ async def running_profiles(
     finally:
         stop.set()
         await relay
+        await asyncio.gather(*readers, return_exceptions=True)
         await app.grpc.stop()
         await app.broker.stop()
         await app.mongo.drop_database(settings.profiles_database)

@@ -10,6 +10,7 @@ from faststream.kafka import KafkaBroker
 from pymongo import AsyncMongoClient
 
 from trellis_profiles.adapters.mongo_profiles import MongoProfileRepository
+from trellis_profiles.adapters.snapshot_follower import SnapshotFollower
 from trellis_profiles.adapters.taxonomy_files import load_default_taxonomy
 from trellis_profiles.app.use_cases import Profiles
 from trellis_profiles.app.work_events import handle_work_event
@@ -21,11 +22,17 @@ from trellis_shared.contracts.bidding import AWARD_TOPIC
 from trellis_shared.contracts.catalog import load_all
 from trellis_shared.contracts.mentorship import MATCH_TOPIC
 from trellis_shared.contracts.postings import APPLICATION_TOPIC, OPPORTUNITY_TOPIC
+from trellis_shared.contracts.profiles import PROFILE_SNAPSHOT_TOPIC, ProfileSnapshot
 from trellis_shared.events.envelope import Envelope
 from trellis_shared.grpc.server import GrpcServer, build_server
 from trellis_shared.grpc.tokens import TokenCodec
 from trellis_shared.kafka.broker import make_broker
-from trellis_shared.kafka.consumer import ConsumedRecord, RetryPolicy, subscribe_events
+from trellis_shared.kafka.consumer import (
+    BrokerDeadLetterSink,
+    ConsumedRecord,
+    RetryPolicy,
+    subscribe_events,
+)
 from trellis_shared.mongo.aggregate_store import AggregateStore
 from trellis_shared.mongo.client import make_client
 from trellis_shared.mongo.outbox import FastStreamPublisher, OutboxRelay
@@ -44,6 +51,8 @@ class ProfilesApp:
     profiles: Profiles
     taxonomy: Taxonomy
     grpc: GrpcServer
+    # Fills the people index from the database, then follows every replica's saves.
+    snapshots: SnapshotFollower
 
 
 def build_core(
@@ -76,6 +85,20 @@ def build_app(settings: ProfilesSettings, retry: RetryPolicy | None = None) -> P
         if payload is not None:
             await handle_work_event(profiles, envelope.id, payload)
 
+    async def on_snapshot(envelope: Envelope, record: ConsumedRecord) -> None:
+        payload = REGISTRY.parse(envelope)
+        if isinstance(payload, ProfileSnapshot):
+            profiles.follow_snapshot(payload)
+
+    snapshots = SnapshotFollower(
+        settings.kafka_bootstrap,
+        settings.topic_prefix + PROFILE_SNAPSHOT_TOPIC,
+        on_snapshot,
+        name=f"{settings.profiles_consumer_group}-people",
+        dead_letters=BrokerDeadLetterSink(broker),
+        load=profiles.load_people,
+        retry=retry,
+    )
     for topic in CONSUMED_TOPICS:
         subscribe_events(
             broker,
@@ -90,4 +113,4 @@ def build_app(settings: ProfilesSettings, retry: RetryPolicy | None = None) -> P
         service_names=SERVICE_NAMES,
         codec=TokenCodec(settings.auth_secret),
     )
-    return ProfilesApp(mongo, broker, relay, repository, profiles, taxonomy, grpc_server)
+    return ProfilesApp(mongo, broker, relay, repository, profiles, taxonomy, grpc_server, snapshots)

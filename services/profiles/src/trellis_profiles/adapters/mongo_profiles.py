@@ -1,24 +1,53 @@
-"""Profiles in MongoDB: one aggregate document per employee (state + outbox)."""
+"""Profiles in MongoDB: one aggregate document per employee (state + outbox).
+
+Only `_id` lookups: the embedded database serves nothing else from an index,
+so search and the org chart come from the in-memory people index instead.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 
-from trellis_profiles.app.ports import SearchCriteria, Stored
-from trellis_profiles.domain.profile import Profile, Visibility
+from trellis_profiles.app.ports import NewProfile, Stored
+from trellis_profiles.domain.people_index import Person
+from trellis_profiles.domain.profile import Ladder, Profile, Visibility
 from trellis_shared.events import EventPayload
 from trellis_shared.mongo.aggregate_store import AggregateStore
 
 STATE_FIELDS = {"version": 1, "state": 1}
+PERSON_FIELDS = {
+    "version": 1,
+    "state.org": 1,
+    "state.visibility": 1,
+    "state.skills": 1,
+}
 
 
 def _stored(document: dict[str, Any]) -> Stored:
     return Stored(Profile.model_validate(document["state"]), int(document["version"]))
+
+
+def person_of_document(document: dict[str, Any]) -> Person:
+    """Straight from the stored JSON: validating 100,000 whole profiles at start is slow."""
+    state = document["state"]
+    org = state.get("org") or {}
+    return Person(
+        employee_id=str(document["_id"]),
+        version=int(document["version"]),
+        manager_id=str(org.get("manager_id") or ""),
+        department=str(org.get("department") or ""),
+        location=str(org.get("location") or ""),
+        ladder=Ladder(org.get("ladder") or Ladder.INDIVIDUAL_CONTRIBUTOR),
+        visibility=Visibility(state.get("visibility") or Visibility.EVERYONE),
+        levels={
+            str(skill_id): int(entry["level"])
+            for skill_id, entry in (state.get("skills") or {}).items()
+        },
+    )
 
 
 class MongoProfileRepository:
@@ -27,9 +56,7 @@ class MongoProfileRepository:
         self._collection: AsyncCollection[dict[str, Any]] = store.collection
 
     async def ensure_indexes(self) -> None:
-        await self._collection.create_index([("state.org.manager_id", ASCENDING)])
-        await self._collection.create_index([("state.org.department", ASCENDING)])
-        await self._collection.create_index([("state.visibility", ASCENDING)])
+        """None beyond `_id` (and the relay's): nothing here queries other fields."""
 
     async def get(self, employee_id: str) -> Stored | None:
         document = await self._collection.find_one({"_id": employee_id}, STATE_FIELDS)
@@ -51,33 +78,14 @@ class MongoProfileRepository:
             events=events,
         )
 
-    async def manager_of(self, employee_id: str) -> str | None:
-        document = await self._collection.find_one(
-            {"_id": employee_id}, {"state.org.manager_id": 1}
+    async def create_many(self, new: Sequence[NewProfile]) -> set[str]:
+        return await self._store.create_many(
+            [
+                (profile.employee_id, profile.model_dump(mode="json"), events)
+                for profile, events in new
+            ]
         )
-        if document is None:
-            return None
-        return str(document["state"]["org"].get("manager_id") or "")
 
-    async def direct_reports(self, manager_id: str) -> list[Stored]:
-        cursor = self._collection.find({"state.org.manager_id": manager_id}, STATE_FIELDS).sort(
-            "_id", ASCENDING
-        )
-        return [_stored(doc) async for doc in cursor]
-
-    async def search(
-        self, criteria: SearchCriteria, visibilities: set[Visibility], after_id: str, limit: int
-    ) -> list[Stored]:
-        query: dict[str, Any] = {"state.visibility": {"$in": sorted(v.value for v in visibilities)}}
-        for skill_id, level in criteria.min_levels.items():
-            query[f"state.skills.{skill_id}.level"] = {"$gte": level}
-        if criteria.department:
-            query["state.org.department"] = criteria.department
-        if criteria.location:
-            query["state.org.location"] = criteria.location
-        if criteria.ladder is not None:
-            query["state.org.ladder"] = criteria.ladder.value
-        if after_id:
-            query["_id"] = {"$gt": after_id}
-        cursor = self._collection.find(query, STATE_FIELDS).sort("_id", ASCENDING).limit(limit)
-        return [_stored(doc) async for doc in cursor]
+    async def people(self) -> AsyncIterator[Person]:
+        async for document in self._collection.find({}, PERSON_FIELDS, batch_size=2000):
+            yield person_of_document(document)

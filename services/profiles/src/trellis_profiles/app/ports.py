@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
-from trellis_profiles.domain.profile import Ladder, Profile, Visibility
+from trellis_profiles.domain.people_index import Person, SearchCriteria
+from trellis_profiles.domain.profile import Profile
 from trellis_shared.events import EventPayload
+
+__all__ = ["NewProfile", "ProfileRepository", "SearchCriteria", "Stored"]
 
 
 @dataclass(frozen=True)
@@ -16,15 +19,12 @@ class Stored:
     version: int
 
 
-@dataclass(frozen=True)
-class SearchCriteria:
-    min_levels: dict[str, int] = field(default_factory=dict)  # skill id -> minimum level
-    department: str = ""
-    location: str = ""
-    ladder: Ladder | None = None
+NewProfile = tuple[Profile, Sequence[EventPayload]]
 
 
 class ProfileRepository(Protocol):
+    """Profiles by id only: every other question is answered by the people index."""
+
     async def get(self, employee_id: str) -> Stored | None: ...
 
     async def get_many(self, employee_ids: Sequence[str]) -> dict[str, Stored]: ...
@@ -34,11 +34,9 @@ class ProfileRepository(Protocol):
     ) -> int:
         """Write the profile and its events in one update; StaleVersion on a lost race."""
 
-    async def manager_of(self, employee_id: str) -> str | None:
-        """The manager id, '' for the top of the tree, None for an unknown employee."""
+    async def create_many(self, new: Sequence[NewProfile]) -> set[str]:
+        """Create profiles at version 1, each with its events; return the ids that existed
+        already (left untouched)."""
 
-    async def direct_reports(self, manager_id: str) -> list[Stored]: ...
-
-    async def search(
-        self, criteria: SearchCriteria, visibilities: set[Visibility], after_id: str, limit: int
-    ) -> list[Stored]: ...
+    def people(self) -> AsyncIterator[Person]:
+        """Every stored profile as the people index holds it (loaded at start)."""

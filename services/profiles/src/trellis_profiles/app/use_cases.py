@@ -1,19 +1,26 @@
 """Profiles use cases: each checks who is asking, applies domain rules, and
-writes the profile with its snapshot event in one update."""
+writes the profile with its snapshot event in one update.
+
+Reads by anything but the employee id (search, reporting chains, direct
+reports) come from the in-memory people index; the database is asked for
+whole profiles by id only. The index follows this process's saves at once and
+other replicas' saves through their snapshots (see `follow_snapshot`).
+"""
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from trellis_profiles.app.ports import ProfileRepository, SearchCriteria, Stored
+from trellis_profiles.app.people import person_of, person_of_snapshot
+from trellis_profiles.app.ports import NewProfile, ProfileRepository, SearchCriteria, Stored
 from trellis_profiles.app.snapshots import snapshot_of
 from trellis_profiles.domain import access
 from trellis_profiles.domain.ledger import LedgerCheck, check_commitment
-from trellis_profiles.domain.org_chart import MAX_CHAIN_DEPTH, manager_cycle_is_refused
+from trellis_profiles.domain.org_chart import manager_cycle_is_refused
+from trellis_profiles.domain.people_index import PeopleIndex, chain_of
 from trellis_profiles.domain.profile import (
     Aspirations,
     Availability,
@@ -30,29 +37,41 @@ from trellis_profiles.domain.skills import (
     unknown_skills_are_refused,
 )
 from trellis_profiles.domain.taxonomy import Taxonomy
-from trellis_shared.contracts.profiles import SkillEndorsed
+from trellis_shared.contracts.profiles import ProfileSnapshot, SkillEndorsed
 from trellis_shared.errors import (
     FieldViolation,
     InvalidArgument,
     NotFound,
     StaleVersion,
     TrellisError,
+    Unavailable,
 )
 from trellis_shared.events import EventPayload
 from trellis_shared.grpc.tokens import Principal
+from trellis_shared.mongo.write_locks import PROCESS_CHANGE_LOCKS
 
 log = logging.getLogger(__name__)
 
 MAX_PAGE_SIZE = 100
 MAX_BATCH = 200
-STALE_RETRIES = 5
+# A burst of N concurrent changes to one profile (across replicas) needs up to
+# N rounds of read-change-write; within one process they queue on a lock.
+MAX_CHANGE_ATTEMPTS = 200
 
 Clock = Callable[[], datetime]
-ManagerLookup = Callable[[str], Awaitable[str | None]]
+# A change of one stored profile: the new profile and any events beside its snapshot.
+Change = Callable[[Stored], tuple[Profile, Sequence[EventPayload]]]
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Changed:
+    profile: Profile
+    version: int
+    written: bool  # False: the change changed nothing, so nothing was written
 
 
 @dataclass(frozen=True)
@@ -63,19 +82,43 @@ class Page:
 
 class Profiles:
     def __init__(
-        self, repository: ProfileRepository, taxonomy: Taxonomy, clock: Clock = utc_now
+        self,
+        repository: ProfileRepository,
+        taxonomy: Taxonomy,
+        clock: Clock = utc_now,
+        *,
+        people: PeopleIndex | None = None,
     ) -> None:
         self._repo = repository
         self._taxonomy = taxonomy
         self._clock = clock
+        self._people = people if people is not None else PeopleIndex()
+
+    # -- the people index ---------------------------------------------------
+
+    @property
+    def people(self) -> PeopleIndex:
+        return self._people
+
+    async def load_people(self) -> int:
+        """Fill the index from the database (at start, after the snapshot reader
+        noted where the topic ends, so no change falls between the two)."""
+        loaded = 0
+        async for person in self._repo.people():
+            self._people.put(person)
+            loaded += 1
+        return loaded
+
+    def follow_snapshot(self, snapshot: ProfileSnapshot) -> bool:
+        """A save of any replica, as published; older than what we hold: ignored."""
+        return self._people.put(person_of_snapshot(snapshot))
 
     # -- reads --------------------------------------------------------------
 
     async def get(self, viewer: Principal, employee_id: str) -> tuple[Profile, int]:
         stored = await self._require(employee_id)
-        # The chain costs a lookup per manager: walk it only when it can matter.
         needs_chain = not access.reads_everything(viewer, employee_id)
-        chain = await self.reporting_chain(employee_id) if needs_chain else []
+        chain = self._chain_of(stored.profile) if needs_chain else []
         seen = access.read_access(viewer, stored.profile, chain)
         if seen is access.Access.NONE:
             # Same answer as for a missing profile: ids must not be probeable.
@@ -112,11 +155,20 @@ class Profiles:
                     "bad level",
                     [FieldViolation(f"skills.{skill_id}.min_level", "must be between 1 and 5")],
                 )
-        rows = await self._repo.search(
-            criteria, access.searchable_visibilities(viewer), page_token, page_size + 1
-        )
-        more = len(rows) > page_size
-        rows = rows[:page_size]
+        visibilities = access.searchable_visibilities(viewer)
+        found = self._people.search(criteria, visibilities, page_token, page_size + 1)
+        more = len(found) > page_size
+        page_ids = [person.employee_id for person in found[:page_size]]
+        stored = await self._repo.get_many(page_ids)
+        # The index may trail the database by a moment (another replica's save not
+        # yet followed): each fetched profile is checked again, so a profile that
+        # was just hidden or lost the skill never shows.
+        rows = [
+            stored[i]
+            for i in page_ids
+            if i in stored
+            and person_of(stored[i].profile, stored[i].version).matches(criteria, visibilities)
+        ]
         profiles = [
             (
                 access.as_seen_by(
@@ -130,22 +182,31 @@ class Profiles:
             )
             for r in rows
         ]
-        return Page(profiles, rows[-1].profile.employee_id if more and rows else "")
+        # The token is the last id considered (kept or not), so pages never overlap.
+        return Page(profiles, page_ids[-1] if more and page_ids else "")
 
-    async def reporting_chain(
-        self, employee_id: str, manager_of: ManagerLookup | None = None
-    ) -> list[str]:
-        """Managers of `employee_id`, nearest first, up to the top."""
-        lookup = manager_of or self._repo.manager_of
-        chain: list[str] = []
-        current = await lookup(employee_id)
-        while current and current not in chain and len(chain) < MAX_CHAIN_DEPTH:
-            chain.append(current)
-            current = await lookup(current)
-        return chain
+    def reporting_chain(self, employee_id: str) -> list[str]:
+        """Managers of `employee_id`, nearest first, up to the top (from the index)."""
+        return self._people.chain(employee_id)
+
+    def _chain_of(self, profile: Profile) -> list[str]:
+        """The chain above a profile just read: its own manager link from the database
+        (authoritative), the links above from the index."""
+        own = profile.employee_id
+
+        def manager_of(employee_id: str) -> str | None:
+            return (
+                profile.org.manager_id
+                if employee_id == own
+                else self._people.manager_of(employee_id)
+            )
+
+        return chain_of(own, manager_of)
 
     async def direct_reports(self, viewer: Principal, manager_id: str) -> list[tuple[Profile, int]]:
-        reports = await self._repo.direct_reports(manager_id)
+        found = await self._repo.get_many(self._people.direct_reports(manager_id))
+        # Kept only if the stored profile still names this manager (the index may trail).
+        reports = [s for _, s in sorted(found.items()) if s.profile.org.manager_id == manager_id]
         return [
             (
                 access.as_seen_by(self._report_access(viewer, r.profile, manager_id), r.profile),
@@ -177,7 +238,7 @@ class Profiles:
         if violations:
             raise InvalidArgument("bad commitment", violations)
         stored = await self._require(employee_id)
-        access.may_check_ledger(viewer, employee_id, await self.reporting_chain(employee_id))
+        access.may_check_ledger(viewer, employee_id, self._chain_of(stored.profile))
         profile = stored.profile
         return check_commitment(
             profile.commitments, profile.availability, kind, share_pct, starts_on, ends_on
@@ -191,19 +252,17 @@ class Profiles:
         """Create a profile or change its org data (HR and imports)."""
         access.may_edit_org_data(viewer)
         manager_cycle_is_refused(
-            employee_id, org.manager_id, await self.reporting_chain_of_manager(org.manager_id)
+            employee_id, org.manager_id, self.reporting_chain_of_manager(org.manager_id)
         )
-        stored = await self._repo.get(employee_id)
-        if stored is None:
-            if expected_version:
-                raise StaleVersion(employee_id, expected_version)
-            profile = Profile(employee_id=employee_id, org=org)
-            return profile, await self._write(profile, 0)
-        self._check_expected(stored, expected_version)
-        if stored.profile.org == org:
-            return stored.profile, stored.version  # unchanged: no new version, no event
-        profile = stored.profile.model_copy(update={"org": org})
-        return profile, await self._write(profile, stored.version)
+
+        def change(stored: Stored) -> tuple[Profile, Sequence[EventPayload]]:
+            return stored.profile.model_copy(update={"org": org}), ()
+
+        def create() -> Profile:
+            return Profile(employee_id=employee_id, org=org)
+
+        done = await self._change(employee_id, change, expected_version, create=create)
+        return done.profile, done.version
 
     async def import_one(
         self, viewer: Principal, employee_id: str, org: OrgData, levels: Mapping[str, int]
@@ -220,52 +279,84 @@ class Profiles:
         """Create or update imported people (org data and skills), one write each.
 
         Per person: True when written, False when nothing changed (a repeated
-        import writes nothing), or the error that refused them. Profiles are read
-        in one query and manager lookups are remembered across the batch, so a
-        person costs about one write.
+        import writes nothing), or the error that refused them. Chains and
+        cycles are checked against the people index (plus the rows before in
+        this batch); only people the index knows are read, and new people are
+        created together in one bulk insert, each document with its own
+        snapshot event. Someone the index did not know yet (another replica's
+        fresh import) comes back from the insert as existing and takes the
+        one-by-one path, so a retried or concurrent import doubles nothing.
         """
         access.may_edit_org_data(viewer)
-        existing = await self._repo.get_many([employee_id for employee_id, _, _ in people])
-        known: dict[str, str | None] = {}
+        existing = await self._repo.get_many([e for e, _, _ in people if e in self._people])
+        batch_managers: dict[str, str] = {}
 
-        async def manager_of(employee_id: str) -> str | None:
-            if employee_id not in known:
-                known[employee_id] = await self._repo.manager_of(employee_id)
-            return known[employee_id]
+        def manager_of(employee_id: str) -> str | None:
+            if employee_id in batch_managers:
+                return batch_managers[employee_id]
+            return self._people.manager_of(employee_id)
 
         outcomes: list[bool | TrellisError] = []
-        for employee_id, org, levels in people:
+        creates: dict[int, Profile] = {}
+        for index, (employee_id, org, levels) in enumerate(people):
             try:
                 self._require_known_skills(levels, "skills")
-                chain = (
-                    await self.reporting_chain(org.manager_id, manager_of)
-                    if (org.manager_id)
-                    else []
-                )
+                chain = chain_of(org.manager_id, manager_of) if org.manager_id else []
                 manager_cycle_is_refused(employee_id, org.manager_id, chain)
-                stored = existing.get(employee_id)
-                before = stored.profile if stored else Profile(employee_id=employee_id, org=org)
-                profile = set_own_skills(
-                    before.model_copy(update={"org": org}), levels, (), self._clock()
-                )
-                if stored is not None and profile == stored.profile:
-                    outcomes.append(False)
-                else:
-                    await self._write(profile, stored.version if stored else 0)
-                    outcomes.append(True)
-                known[employee_id] = org.manager_id  # later rows see this batch's changes
             except TrellisError as error:
                 outcomes.append(error)
+                continue
+            batch_managers[employee_id] = org.manager_id  # later rows see this one
+            stored = existing.get(employee_id)
+            if stored is None:
+                creates[index] = self._imported(
+                    Profile(employee_id=employee_id, org=org), org, levels
+                )
+                outcomes.append(True)
+            else:
+                outcomes.append(False)  # decided below, by the versioned change
+        await self._create_imported(creates, people, outcomes)
+        for index, (employee_id, org, levels) in enumerate(people):
+            if outcomes[index] is False:
+                outcomes[index] = await self._import_existing(employee_id, org, levels)
         return outcomes
+
+    def _imported(self, profile: Profile, org: OrgData, levels: Mapping[str, int]) -> Profile:
+        return set_own_skills(profile.model_copy(update={"org": org}), levels, (), self._clock())
+
+    async def _create_imported(
+        self,
+        creates: Mapping[int, Profile],
+        people: Sequence[tuple[str, OrgData, Mapping[str, int]]],
+        outcomes: list[bool | TrellisError],
+    ) -> None:
+        new: list[NewProfile] = [(p, [snapshot_of(p, 1)]) for p in creates.values()]
+        already = await self._repo.create_many(new)
+        for index, profile in creates.items():
+            if profile.employee_id in already:
+                outcomes[index] = False  # exists after all: changed one by one below
+            else:
+                self._people.put(person_of(profile, 1))
+
+    async def _import_existing(
+        self, employee_id: str, org: OrgData, levels: Mapping[str, int]
+    ) -> bool | TrellisError:
+        def change(stored: Stored) -> tuple[Profile, Sequence[EventPayload]]:
+            return self._imported(stored.profile, org, levels), ()
+
+        try:
+            return (await self._change(employee_id, change)).written
+        except TrellisError as error:
+            return error
 
     async def known_reporting_chain(self, employee_id: str) -> list[str]:
         """The chain of an employee this service knows; NotFound otherwise."""
-        if await self._repo.manager_of(employee_id) is None:
+        if employee_id not in self._people:
             raise NotFound(f"profile {employee_id!r} not found")
-        return await self.reporting_chain(employee_id)
+        return self.reporting_chain(employee_id)
 
-    async def reporting_chain_of_manager(self, manager_id: str) -> list[str]:
-        return await self.reporting_chain(manager_id) if manager_id else []
+    def reporting_chain_of_manager(self, manager_id: str) -> list[str]:
+        return self.reporting_chain(manager_id) if manager_id else []
 
     async def update_skills(
         self,
@@ -277,10 +368,12 @@ class Profiles:
     ) -> tuple[Profile, int]:
         access.may_edit_own_data(viewer, employee_id)
         self._require_known_skills([*levels, *removals], "skills")
-        stored = await self._require(employee_id)
-        self._check_expected(stored, expected_version)
-        profile = set_own_skills(stored.profile, levels, removals, self._clock())
-        return await self._write_if_changed(stored, profile)
+
+        def change(stored: Stored) -> tuple[Profile, Sequence[EventPayload]]:
+            return set_own_skills(stored.profile, levels, removals, self._clock()), ()
+
+        done = await self._change(employee_id, change, expected_version)
+        return done.profile, done.version
 
     async def endorse(
         self,
@@ -294,23 +387,27 @@ class Profiles:
         self._require_known_skills([skill_id], "skill_id")
         if not 1 <= level <= 5:
             raise InvalidArgument("bad level", [FieldViolation("level", "must be between 1 and 5")])
-        stored = await self._require(employee_id)
         if validate:
             access.may_validate(viewer)
-        else:
-            access.may_endorse(viewer, stored.profile)
         source = SkillSource.VALIDATED if validate else SkillSource.MANAGER_ENDORSED
-        profile = endorse_skill(
-            stored.profile, skill_id, level, source, viewer.subject, self._clock()
-        )
-        endorsed = SkillEndorsed(
-            employee_id=employee_id,
-            skill_id=skill_id,
-            level=level,
-            source=source.value,
-            endorsed_by=viewer.subject,
-        )
-        return profile, await self._write(profile, stored.version, [endorsed])
+
+        def change(stored: Stored) -> tuple[Profile, Sequence[EventPayload]]:
+            if not validate:
+                access.may_endorse(viewer, stored.profile)
+            profile = endorse_skill(
+                stored.profile, skill_id, level, source, viewer.subject, self._clock()
+            )
+            endorsed = SkillEndorsed(
+                employee_id=employee_id,
+                skill_id=skill_id,
+                level=level,
+                source=source.value,
+                endorsed_by=viewer.subject,
+            )
+            return profile, [endorsed]
+
+        done = await self._change(employee_id, change)
+        return done.profile, done.version
 
     async def set_aspirations(
         self,
@@ -321,10 +418,12 @@ class Profiles:
     ) -> tuple[Profile, int]:
         access.may_edit_own_data(viewer, employee_id)
         self._require_known_skills(aspirations.skills_to_develop, "aspirations.skills_to_develop")
-        stored = await self._require(employee_id)
-        self._check_expected(stored, expected_version)
-        profile = stored.profile.model_copy(update={"aspirations": aspirations})
-        return await self._write_if_changed(stored, profile)
+
+        def change(stored: Stored) -> tuple[Profile, Sequence[EventPayload]]:
+            return stored.profile.model_copy(update={"aspirations": aspirations}), ()
+
+        done = await self._change(employee_id, change, expected_version)
+        return done.profile, done.version
 
     async def set_preferences(
         self,
@@ -337,12 +436,13 @@ class Profiles:
     ) -> tuple[Profile, int]:
         access.may_edit_own_data(viewer, employee_id)
         self._require_known_skills(mobility.mentor_topics, "mobility.mentor_topics")
-        stored = await self._require(employee_id)
-        self._check_expected(stored, expected_version)
-        profile = stored.profile.model_copy(
-            update={"availability": availability, "mobility": mobility, "visibility": visibility}
-        )
-        return await self._write_if_changed(stored, profile)
+
+        def change(stored: Stored) -> tuple[Profile, Sequence[EventPayload]]:
+            update = {"availability": availability, "mobility": mobility, "visibility": visibility}
+            return stored.profile.model_copy(update=update), ()
+
+        done = await self._change(employee_id, change, expected_version)
+        return done.profile, done.version
 
     async def apply_event(
         self, employee_id: str, event_id: str, change: Callable[[Profile], Profile]
@@ -353,20 +453,14 @@ class Profiles:
         a redelivery finds it and changes nothing; a concurrent write makes us
         reload and try again.
         """
-        for attempt in range(STALE_RETRIES):
-            stored = await self._repo.get(employee_id)
-            if stored is None:
-                raise NotFound(f"profile {employee_id!r} not found")
+
+        def applied(stored: Stored) -> tuple[Profile, Sequence[EventPayload]]:
             if stored.profile.has_applied(event_id):
-                return False
+                return stored.profile, ()
             changed = change(stored.profile)
-            profile = changed.model_copy(update={"applied_events": changed.remember(event_id)})
-            try:
-                await self._write(profile, stored.version)
-                return True
-            except StaleVersion:
-                await asyncio.sleep(0.01 * (attempt + 1))
-        raise StaleVersion(employee_id, -1)
+            return changed.model_copy(update={"applied_events": changed.remember(event_id)}), ()
+
+        return (await self._change(employee_id, applied)).written
 
     def known_skill_levels(self, levels: Mapping[str, int]) -> dict[str, int]:
         """Evidence for skills outside our taxonomy is left out, and said so in the log;
@@ -393,14 +487,53 @@ class Profiles:
         ids = list(skill_ids)
         unknown_skills_are_refused(ids, self._taxonomy.unknown_ids(ids), field)
 
-    async def _write_if_changed(self, stored: Stored, profile: Profile) -> tuple[Profile, int]:
-        if profile == stored.profile:
-            return stored.profile, stored.version  # no new version, no snapshot
-        return profile, await self._write(profile, stored.version)
+    async def _change(
+        self,
+        employee_id: str,
+        change: Change,
+        expected_version: int = 0,
+        *,
+        create: Callable[[], Profile] | None = None,
+    ) -> Changed:
+        """Read, change, write with the version read; on a lost race read again.
+
+        `expected_version` 0 means "whatever is current" (a lost race is retried,
+        so concurrent changes through any replica all land); otherwise it must
+        match or the caller gets StaleVersion. `create` makes the profile when it
+        does not exist yet. A change that changes nothing and raises no events
+        writes nothing (no new version, no snapshot).
+        """
+        async with PROCESS_CHANGE_LOCKS.hold(("profiles", employee_id)):
+            for _ in range(MAX_CHANGE_ATTEMPTS):
+                stored = await self._repo.get(employee_id)
+                if stored is None and create is None:
+                    raise NotFound(f"profile {employee_id!r} not found")
+                extra: Sequence[EventPayload] = ()
+                if stored is None:
+                    if expected_version:
+                        raise StaleVersion(employee_id, expected_version)
+                    assert create is not None
+                    profile, version = create(), 0
+                else:
+                    self._check_expected(stored, expected_version)
+                    profile, extra = change(stored)
+                    version = stored.version
+                    if not extra and profile == stored.profile:
+                        return Changed(stored.profile, stored.version, written=False)
+                try:
+                    written = await self._write(profile, version, extra)
+                except StaleVersion:
+                    if expected_version:
+                        raise
+                    continue
+                return Changed(profile, written, written=True)
+        raise Unavailable(f"profile {employee_id!r} is too busy; try again")
 
     async def _write(
         self, profile: Profile, version: int, extra: Sequence[EventPayload] = ()
     ) -> int:
-        return await self._repo.save(
+        written = await self._repo.save(
             profile, expected_version=version, events=[snapshot_of(profile, version + 1), *extra]
         )
+        self._people.put(person_of(profile, written))  # read-your-writes on this replica
+        return written

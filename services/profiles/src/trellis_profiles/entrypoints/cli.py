@@ -43,6 +43,7 @@ async def serve(settings: ProfilesSettings) -> None:
         relay=app.relay,
         prepare=app.repository.ensure_indexes,
         ready_details={"skills_in_taxonomy": len(app.taxonomy)},
+        readers=[app.snapshots],
     )
 
 
