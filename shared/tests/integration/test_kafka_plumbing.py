@@ -1,6 +1,7 @@
 """Topics, outbox relay and reliable consumers against a real Kafka broker."""
 
 import asyncio
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -111,3 +112,39 @@ async def test_consumer_dead_letters_poison_and_keeps_going(
     reasons = [dict(r.headers)["trellis_dlt_reason"] for r in parked]
     assert reasons == [b"unparseable", b"failed"]
     assert parked[0].value == b"\x00 not an envelope"
+
+
+async def test_a_relay_finishes_what_a_dead_writer_left_through_the_due_notes(
+    infrastructure: Infrastructure,
+    mongo_database: AsyncDatabase[Any],
+    kafka_topic: TopicFactory,
+) -> None:
+    """The writer saved and died before publishing; another replica's relay has
+    never seen those aggregates, and finds them through the notes alone."""
+    topic = await kafka_topic(TALLY_TOPIC)
+    prefix = topic.removesuffix(TALLY_TOPIC)
+    collection = mongo_database["things"]
+    # The writer: no relay of its own is ever nudged (it "died").
+    writer = AggregateStore(collection, source="test", registry=load_all(), topic_prefix=prefix)
+    await writer.save("a", {"total": 1}, expected_version=0, events=[
+        TallyIncremented(tally_id="a", amount=1, total=1, sequence=1)])  # fmt: skip
+    created = await writer.create_many(
+        [(f"b{n}", {"total": 1}, [TallyIncremented(tally_id=f"b{n}", amount=1, total=1,
+                                                   sequence=1)]) for n in range(3)]
+    )  # fmt: skip
+    assert created == set()
+    # The sweep reads the notes, never the aggregates collection as a whole.
+    broker = make_broker(infrastructure.kafka_bootstrap, client_id="test-relay")
+    await broker.start()
+    try:
+        other_replica = OutboxRelay(collection, FastStreamPublisher(broker))
+        # Notes younger than the grace are left to their writer...
+        assert await other_replica.publish_pending(timedelta(minutes=5)) == 0
+        # ...older ones are the relay's: everything is published, notes dropped.
+        assert await other_replica.publish_pending() == 4
+        assert await other_replica.publish_pending() == 0
+    finally:
+        await broker.stop()
+    assert await mongo_database["things_outbox_due"].count_documents({}) == 0
+    records = await read_topic(infrastructure.kafka_bootstrap, topic, 4)
+    assert sorted(envelope_from_kafka(r.value).subject for r in records) == ["a", "b0", "b1", "b2"]

@@ -19,7 +19,7 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError
 from trellis_shared.errors import StaleVersion
 from trellis_shared.events.envelope import Envelope, EventPayload
 from trellis_shared.events.registry import EventRegistry
-from trellis_shared.mongo.outbox import outbox_entry
+from trellis_shared.mongo.outbox import OutboxDue, outbox_entry
 from trellis_shared.mongo.write_locks import PROCESS_WRITE_LOCKS, document_key
 
 DUPLICATE_KEY = 11000
@@ -49,6 +49,7 @@ class AggregateStore:
         self._registry = registry
         self._on_saved = on_saved
         self._topic_prefix = topic_prefix
+        self._due = OutboxDue(collection)
 
     @property
     def collection(self) -> AsyncCollection[dict[str, Any]]:
@@ -78,6 +79,8 @@ class AggregateStore:
             raise ValueError(f"at most {EVENTS_PER_SAVE_LIMIT - 1} events per save")
         new_version = expected_version + 1
         entries = self._outbox_entries(aggregate_id, new_version, events)
+        if entries:  # before the write: a relay must be able to find it if we die after
+            await self._due.note([aggregate_id])
         async with PROCESS_WRITE_LOCKS.hold(document_key(self._collection, aggregate_id)):
             if expected_version == 0:
                 await self._insert(aggregate_id, state, entries)
@@ -118,6 +121,7 @@ class AggregateStore:
         ]
         if not documents:
             return set()
+        await self._due.note([d["_id"] for d in documents if d["outbox"]])
         existing: set[str] = set()
         try:
             await self._collection.insert_many(documents, ordered=False)

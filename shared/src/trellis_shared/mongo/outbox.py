@@ -2,11 +2,22 @@
 
 A state change and the events it raises are written in one document update, so
 they cannot disagree. Each outbox entry sits under `outbox.<event id>` (a map,
-not an array, so it can be marked with a plain dotted `$set`), and the
-document's `outbox_pending` counter lets the relay find work with one indexed
-query. The relay publishes pending entries in sequence order and marks each one
-sent; a relay that dies between publish and mark publishes again, and consumers
-drop the duplicate through their inbox.
+not an array, so it can be marked with a plain dotted `$set`), with the
+document's `outbox_pending` counter beside it. The relay publishes pending
+entries in sequence order and marks each one sent; a relay that dies between
+publish and mark publishes again, and consumers drop the duplicate through
+their inbox. Every replica runs a relay: two may publish one entry, the mark is
+conditional so the counter stays right, and the inbox drops the copy.
+
+Finding work without reading every aggregate: the process that saved an
+aggregate publishes it at once (`nudge`). For what that process could not
+finish (it died, the broker refused), each save first leaves a small note in a
+side collection, `<collection>_outbox_due`, naming the aggregates it is about to
+write; the relay's sweep reads the notes (a few small documents) instead of the
+aggregates (a query on `outbox_pending` reads every document on FerretDB:
+9 s at 10,000 profiles), publishes what they name and drops each note once all
+its aggregates are published. A note younger than the grace period is left to
+its writer, which may still be between the note and the write.
 
 Entry states follow the usual event-log life: pending -> sent, with `attempts`
 and `last_error` recorded while the broker refuses.
@@ -16,10 +27,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
+from uuid import uuid4
 
 from opentelemetry import trace
 from pymongo.asynchronous.collection import AsyncCollection
@@ -49,6 +61,29 @@ def outbox_entry(envelope: Envelope, *, topic: str, sequence: int) -> dict[str, 
     }
 
 
+class OutboxDue:
+    """Notes naming aggregates that may hold unpublished events (see the module doc)."""
+
+    def __init__(self, aggregates: AsyncCollection[dict[str, Any]]) -> None:
+        self._notes: AsyncCollection[dict[str, Any]] = aggregates.database[
+            f"{aggregates.name}_outbox_due"
+        ]
+
+    async def note(self, aggregate_ids: Sequence[Any]) -> None:
+        """Called BEFORE the write that adds events to these aggregates."""
+        await self._notes.insert_one(
+            {"_id": uuid4().hex, "ids": list(aggregate_ids), "at": datetime.now(UTC)}
+        )
+
+    async def older_than(self, cutoff: datetime, limit: int) -> list[dict[str, Any]]:
+        # The collection holds only recent and unfinished notes: reading it whole is cheap.
+        notes = [note async for note in self._notes.find({})]
+        return sorted((n for n in notes if n["at"] <= cutoff), key=lambda n: n["at"])[:limit]
+
+    async def drop(self, note_id: str) -> None:
+        await self._notes.delete_one({"_id": note_id})
+
+
 class EventPublisher(Protocol):
     async def publish(
         self, body: bytes, *, topic: str, key: bytes, headers: dict[str, str]
@@ -76,18 +111,21 @@ class OutboxRelay:
         publisher: EventPublisher,
         *,
         poll_interval_s: float = 0.2,
-        sweep_interval_s: float = 30.0,
+        sweep_interval_s: float = 10.0,
         batch_size: int = 100,
         keep_sent_for: timedelta = timedelta(0),
+        note_grace: timedelta = timedelta(seconds=10),
     ) -> None:
         self._collection = collection
         self._publisher = publisher
         self._poll_interval_s = poll_interval_s
         self._sweep_interval_s = sweep_interval_s
+        self._due = OutboxDue(collection)
+        self._note_grace = note_grace
         # Aggregates this process saved with new events: published by id, which
         # every MongoDB-wire server answers from its _id index. The periodic
-        # sweep finds the rest (writes of other processes, events left by a
-        # crash) — a full scan on FerretDB, hence not on every pass.
+        # sweep finds the rest through the due notes (writes of a process that
+        # died or could not reach the broker).
         self._dirty: set[Any] = set()
         # Set while `run` stops, so a long pass ends between two events instead of
         # finishing a whole sweep first (what is left is published next start).
@@ -113,18 +151,25 @@ class OutboxRelay:
         return sent
 
     async def ensure_indexes(self) -> None:
-        await self._collection.create_index("outbox_pending")
+        """Nothing to create: the sweep reads the due notes, by `_id` only."""
 
-    async def publish_pending(self) -> int:
-        """A sweep: publish every pending entry in the collection; return how many were sent."""
+    async def publish_pending(self, grace: timedelta = timedelta(0)) -> int:
+        """A sweep: publish what due notes older than `grace` name; return how many were sent."""
         sent = 0
-        cursor = self._collection.find(
-            {"outbox_pending": {"$gt": 0}}, {"outbox": 1}, limit=self._batch_size
-        )
-        async for document in cursor:
-            if self._stop_requested():
-                break
-            sent += await self._publish_document(document)
+        cutoff = datetime.now(UTC) - grace
+        for note in await self._due.older_than(cutoff, self._batch_size):
+            finished = True
+            for aggregate_id in note["ids"]:
+                if self._stop_requested():
+                    return sent
+                document = await self._collection.find_one({"_id": aggregate_id}, {"outbox": 1})
+                if document is None:
+                    continue  # the write the note announced never happened
+                published = await self._publish_document(document)
+                sent += published
+                finished = finished and published == _pending_count(document)
+            if finished:
+                await self._due.drop(note["_id"])
         return sent
 
     def _stop_requested(self) -> bool:
@@ -219,7 +264,7 @@ class OutboxRelay:
         while not stop.is_set():
             try:
                 if loop.time() >= next_sweep:
-                    await self.publish_pending()
+                    await self.publish_pending(self._note_grace)
                     next_sweep = loop.time() + self._sweep_interval_s
                 await self.publish_dirty()
             except Exception as exc:
@@ -234,3 +279,7 @@ class OutboxRelay:
             )
             wake.cancel()
             stopped.cancel()
+
+
+def _pending_count(document: dict[str, Any]) -> int:
+    return sum(1 for e in (document.get("outbox") or {}).values() if e.get("status") == PENDING)
