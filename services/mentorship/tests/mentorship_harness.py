@@ -18,6 +18,7 @@ from trellis_mentorship.bootstrap import MentorshipApp, build_app
 from trellis_mentorship.config import MentorshipSettings
 from trellis_shared.contracts.mentorship import CYCLE_TOPIC
 from trellis_shared.kafka.consumer import RetryPolicy
+from trellis_shared.service_runtime import start_readers
 from trellis_shared.testing.infrastructure import Infrastructure, unique_suffix
 
 TOPICS = (*PROFILES_TOPICS, CYCLE_TOPIC)
@@ -108,9 +109,10 @@ async def running_mentorship(
     app = build_app(settings, RetryPolicy(attempts=2, first_backoff_s=0.05))
     await app.prepare()
     await app.broker.start()
-    await app.grpc.start()
     stop = asyncio.Event()
-    relays = [
+    relays = await start_readers(app.readers, stop, timeout_s=60)
+    await app.grpc.start()
+    relays += [
         asyncio.create_task(app.relay.run(stop)),
         asyncio.create_task(app.cycle_relay.run(stop)),
         asyncio.create_task(app.repair_forever(stop)),

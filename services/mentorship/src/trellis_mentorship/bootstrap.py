@@ -37,12 +37,12 @@ from trellis_shared.events.envelope import Envelope
 from trellis_shared.grpc.client import ServiceClient
 from trellis_shared.grpc.server import GrpcServer, build_server
 from trellis_shared.grpc.tokens import Principal, TokenCodec
+from trellis_shared.kafka.broadcast import BroadcastReader, StartAt
 from trellis_shared.kafka.broker import make_broker
-from trellis_shared.kafka.consumer import ConsumedRecord, RetryPolicy, subscribe_events
+from trellis_shared.kafka.consumer import BrokerDeadLetterSink, ConsumedRecord, RetryPolicy
 from trellis_shared.mongo.aggregate_store import AggregateStore
 from trellis_shared.mongo.client import make_client
 from trellis_shared.mongo.outbox import FastStreamPublisher, OutboxRelay
-from trellis_shared.mongo.snapshot_store import MongoSnapshots
 from trellis_shared.peers.profiles import ProfilesClient
 
 SOURCE = "mentorship"
@@ -73,15 +73,16 @@ class MentorshipApp:
     repair_interval_s: float
     profiles_client: ServiceClient
     grpc: GrpcServer
+    # People, read whole by every replica (run_service waits until caught up).
+    readers: list[BroadcastReader]
 
     async def prepare(self) -> None:
-        """Indexes, then the in-memory read model and mentor places."""
+        """Indexes, then the mirror of mentor places."""
         for documents in self.collections:
             await documents.ensure_indexes()
         await self.cycle_relay.ensure_indexes()
-        people = await self.people.load()
         mentors = await self.places.load()
-        log.info("mentorship loaded", extra={"people": people, "mentor_documents": mentors})
+        log.info("mentorship loaded", extra={"mentor_documents": mentors})
 
     async def repair_forever(self, stop: asyncio.Event) -> None:
         await self.repair.sweep_forever(stop, self.repair_interval_s)
@@ -135,7 +136,7 @@ def build_app(
         caller=SERVICE_CALLER,
         timeout_s=10.0,
     )
-    people = PeopleReadModel(MongoSnapshots(database["people"]), ProfilesClient(profiles_client))
+    people = PeopleReadModel(None, ProfilesClient(profiles_client))
     places = MentorPlaces(mentors_docs, people, clock)
     requests = MenteeRequests(requests_docs, cycles_docs, people, clock)
     matches = Matches(matches_docs, requests_docs, places, people, weights, clock)
@@ -147,12 +148,16 @@ def build_app(
         if isinstance(payload, ProfileSnapshot):
             await people.apply_snapshot(payload)
 
-    subscribe_events(
-        broker,
+    # Every replica reads every partition itself (not a shared consumer group):
+    # matching, exclusions and capacities need every person on every replica.
+    people_reader = BroadcastReader(
+        settings.kafka_bootstrap,
         settings.topic_prefix + PROFILE_SNAPSHOT_TOPIC,
         on_snapshot,
-        group_id=settings.mentorship_consumer_group + "-people",
-        retry=retry or RetryPolicy(),
+        name=settings.mentorship_consumer_group + "-people",
+        dead_letters=BrokerDeadLetterSink(broker),
+        start_at=StartAt.FROM_BEGINNING,
+        retry=retry,
     )
     grpc_server = build_server(
         address=settings.mentorship_addr,
@@ -178,4 +183,5 @@ def build_app(
         repair_interval_s=settings.mentorship_repair_interval_s,
         profiles_client=profiles_client,
         grpc=grpc_server,
+        readers=[people_reader],
     )

@@ -85,18 +85,29 @@ class Cycles:
     async def run(self, principal: Principal, cycle_id: str, mode: MatchMode) -> Versioned[Cycle]:
         principal.require_role("hr_admin")
 
+        claim = uuid.uuid4().hex
+
         def start(cycle: Cycle) -> list[EventPayload]:
-            cycle.start_run()
+            cycle.start_run(self._clock(), claim)
             return []
 
-        # Entering `running` is one version-checked write: a concurrent second run fails here.
+        def abort(cycle: Cycle) -> list[EventPayload]:
+            cycle.abort_run(claim)
+            return []
+
+        # Entering `running` is one version-checked write: of runs started at once on
+        # any replicas, one gets it and the others fail here before reading anything.
         started = await change(self.documents, cycle_id, start, what="cycle")
         try:
+            # Places taken through other replicas since this one last looked.
+            await self._places.refresh()
             report = await self._match_and_propose(started.item, mode)
         except BaseException:
-            await change(self.documents, cycle_id, _abort, what="cycle")
+            await change(self.documents, cycle_id, abort, what="cycle")
             raise
-        return await change(self.documents, cycle_id, lambda c: c.finish_run(report), what="cycle")
+        return await change(
+            self.documents, cycle_id, lambda c: c.finish_run(report, claim), what="cycle"
+        )
 
     async def _match_and_propose(self, cycle: Cycle, mode: MatchMode) -> CycleReport:
         waiting = [
@@ -210,8 +221,3 @@ class Cycles:
                 return []
 
             await change(self._requests, entry.request_id, note, what="request")
-
-
-def _abort(cycle: Cycle) -> list[EventPayload]:
-    cycle.abort_run()
-    return []

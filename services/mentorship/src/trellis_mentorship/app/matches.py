@@ -128,7 +128,7 @@ class Matches:
     async def _explain_direct(self, request: MenteeRequest, mentor_id: str) -> ExplanationRecord:
         mentee = await self._people.person(request.mentee_id)
         mentor = await self._people.person(mentor_id)
-        view = self._places.view(mentor_id)
+        view = await self._places.current_view(mentor_id)
         if mentee is None or mentor is None or view.capacity <= 0:
             raise FailedPrecondition(f"{mentor_id} does not offer mentoring")
         if view.places_free <= 0:

@@ -2,10 +2,12 @@
 
 A mentor is anyone whose profile says they offer mentoring (capacity and
 topics from the profile) or who made an explicit offer here (which overrides
-the profile). The documents are mirrored in memory after every write of this
-process (the only writer of the database, ADR 0005), so matching and
-suggestions read them without a query; taking a place always goes through the
-document itself.
+the profile). The documents are mirrored in memory, so suggestions read them
+without a query. Other replicas write them too, so the mirror is a hint, never
+the rule: taking a place always goes through the document itself (capacity
+check and hold in one version-checked write, atomic across processes); a
+single mentor's view is read from the document by id (indexed); and the whole
+mirror is reloaded before every cycle run and every repair sweep.
 """
 
 from __future__ import annotations
@@ -55,6 +57,11 @@ class MentorPlaces:
             self._loads[stored.item.employee_id] = stored
         return len(self._loads)
 
+    async def refresh(self) -> int:
+        """Reload every mentor's places (one scan): what other replicas wrote included."""
+        self._loads = {stored.item.employee_id: stored for stored in await self._documents.all()}
+        return len(self._loads)
+
     def _view(self, person: Person | None, employee_id: str) -> MentorView:
         stored = self._loads.get(employee_id)
         load = stored.item if stored else MentorLoad(employee_id=employee_id)
@@ -71,7 +78,17 @@ class MentorPlaces:
         )
 
     def view(self, employee_id: str) -> MentorView:
+        """From the mirror (may lag other replicas): for ranking many mentors."""
         return self._view(self._people.known(employee_id), employee_id)
+
+    async def current_view(self, employee_id: str) -> MentorView:
+        """From the document itself: for answering about one mentor."""
+        stored = await self._documents.get(employee_id)
+        if stored is None:
+            self._loads.pop(employee_id, None)
+        else:
+            self._loads[employee_id] = stored
+        return self.view(employee_id)
 
     async def offer(self, employee_id: str, offer: ExplicitOffer) -> MentorView:
         if await self._people.person(employee_id) is None:

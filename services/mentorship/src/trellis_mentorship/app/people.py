@@ -1,5 +1,11 @@
 """The people mentorship knows, kept from profile snapshot events (a local read model).
 
+Every replica keeps it whole: it reads every partition of the compacted
+snapshot topic from the start (a broadcast reader) and serves only once caught
+up. The topic then holds everyone's latest snapshot, so the service keeps no
+copy in its database (`store=None`); a store is still accepted for tests and
+tools that want one.
+
 Matching reads mentors and mentees from memory, so a cycle run makes no call to
 profiles for them; a person not in it yet is fetched from profiles once and
 kept. The reporting chain for the exclusion is asked from profiles when a
@@ -74,12 +80,14 @@ def person_from(snapshot: ProfileSnapshot) -> Person:
 
 
 class PeopleReadModel:
-    def __init__(self, store: SnapshotStore, remote: ProfilesRemote) -> None:
+    def __init__(self, store: SnapshotStore | None, remote: ProfilesRemote) -> None:
         self._store = store
         self._remote = remote
         self._people: dict[str, Person] = {}
 
     async def load(self) -> int:
+        if self._store is None:
+            return 0
         for snapshot in await self._store.load_all():
             self._remember(snapshot)
         return len(self._people)
@@ -89,7 +97,8 @@ class PeopleReadModel:
         known = self._people.get(snapshot.employee_id)
         if known is not None and known.version >= snapshot.version:
             return
-        await self._store.keep(snapshot, known_version=known.version if known else 0)
+        if self._store is not None:
+            await self._store.keep(snapshot, known_version=known.version if known else 0)
         self._remember(snapshot)
 
     def _remember(self, snapshot: ProfileSnapshot) -> None:

@@ -47,6 +47,10 @@ class Repair:
     async def sweep(self) -> int:
         """Returns how many leftovers were repaired."""
         now = self._clock()
+        # Every replica sweeps, so the mirror is refreshed first (holds other
+        # replicas took). Each repair is a version-checked write that re-checks
+        # its condition, so two replicas repairing the same leftover change it once.
+        await self._places.refresh()
         return await self._release_orphan_holds(now) + await self._settle_claims(now)
 
     async def _release_orphan_holds(self, now: datetime) -> int:

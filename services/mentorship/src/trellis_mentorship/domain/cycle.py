@@ -3,15 +3,19 @@
     open ──run──▶ running ──▶ open (with a report) ──close──▶ closed
 
 `running` is what makes a second concurrent run fail: it is entered by a
-version-checked write, so of two runs started together only one gets it. A
+version-checked write, so of two runs started together (on any replicas) only
+one gets it. The run holds a claim (a random id and the time it started): only
+its holder finishes or aborts it, and a run that has not finished after
+`STALE_RUN` is taken to have died with its process and may be started again. A
 cycle can be run again: each run matches only the requests still waiting
-(declined proposals free both the mentee and the mentor's place).
+(declined proposals free both the mentee and the mentor's place), so a run
+taken over after a crash never proposes a mentee twice.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -22,6 +26,8 @@ from trellis_shared.errors import FailedPrecondition
 from trellis_shared.events import EventPayload
 
 PLACE_TAKEN_MEANWHILE = "place_taken_meanwhile"
+# Far above a company-scale run (about a minute), so a live run is never taken over.
+STALE_RUN = timedelta(minutes=30)
 
 
 class CycleStatus(StrEnum):
@@ -101,6 +107,8 @@ class Cycle(BaseModel):
     duration_weeks: int = Field(default=12, ge=1, le=52)
     runs: int = 0
     last_report: CycleReport | None = None
+    run_claim: str = ""  # the running run's id
+    run_started_at: datetime | None = None
 
     def opened(self) -> list[EventPayload]:
         return [CycleOpened(cycle_id=self.cycle_id, name=self.name, opened_by=self.opened_by)]
@@ -109,13 +117,30 @@ class Cycle(BaseModel):
         if self.status not in allowed:
             raise FailedPrecondition(f"cannot {action}: the cycle is {self.status.value}")
 
-    def start_run(self) -> None:
-        self.require_status(CycleStatus.OPEN, action="run it")
-        self.status = CycleStatus.RUNNING
+    def run_is_stale(self, now: datetime) -> bool:
+        return (
+            self.status is CycleStatus.RUNNING
+            and self.run_started_at is not None
+            and now - self.run_started_at > STALE_RUN
+        )
 
-    def finish_run(self, report: CycleReport) -> list[EventPayload]:
-        self.require_status(CycleStatus.RUNNING, action="finish a run")
+    def start_run(self, now: datetime | None = None, claim: str = "") -> None:
+        if not (now is not None and self.run_is_stale(now)):
+            self.require_status(CycleStatus.OPEN, action="run it")
+        self.status = CycleStatus.RUNNING
+        self.run_claim = claim
+        self.run_started_at = now
+
+    def _require_claim(self, claim: str, action: str) -> None:
+        self.require_status(CycleStatus.RUNNING, action=action)
+        if claim != self.run_claim:
+            raise FailedPrecondition(f"cannot {action}: another run took over this cycle")
+
+    def finish_run(self, report: CycleReport, claim: str = "") -> list[EventPayload]:
+        self._require_claim(claim, action="finish a run")
         self.status = CycleStatus.OPEN
+        self.run_claim = ""
+        self.run_started_at = None
         self.runs = report.run
         self.last_report = report
         return [
@@ -132,9 +157,11 @@ class Cycle(BaseModel):
             )
         ]
 
-    def abort_run(self) -> None:
-        if self.status is CycleStatus.RUNNING:
+    def abort_run(self, claim: str = "") -> None:
+        if self.status is CycleStatus.RUNNING and claim == self.run_claim:
             self.status = CycleStatus.OPEN
+            self.run_claim = ""
+            self.run_started_at = None
 
     def close(self) -> list[EventPayload]:
         self.require_status(CycleStatus.OPEN, action="close it")

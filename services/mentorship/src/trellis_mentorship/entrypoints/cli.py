@@ -60,6 +60,7 @@ async def serve(settings: MentorshipSettings) -> None:
             prepare=app.prepare,
             # Cycle events have their own collection, hence their own relay.
             background=[app.cycle_relay.run, app.repair_forever, warm_engine],
+            readers=app.readers,
         )
     finally:
         await app.profiles_client.close()

@@ -88,7 +88,8 @@ class MentorshipServicer(rpc.MentorshipServiceServicer):
         caller = current_principal()
         employee_id = _text(request.employee_id, "employee_id", 120) or caller.subject
         require_self_or_hr(caller, employee_id)
-        return pb.MentorOfferReply(offer=offer_message(self._places.view(employee_id)))
+        view = await self._places.current_view(employee_id)
+        return pb.MentorOfferReply(offer=offer_message(view))
 
     async def SubmitMenteeRequest(
         self, request: pb.SubmitMenteeRequestRequest, context: Context
