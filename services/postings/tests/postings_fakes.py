@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
-from trellis_postings.app.ports import Person, SearchCriteria, Stored
+from trellis_postings.app.ports import Person, SearchCriteria, Stored, StoredApplication
+from trellis_postings.domain.applications import Application
 from trellis_postings.domain.fit_facts import CandidateFacts
 from trellis_postings.domain.opportunity import Opportunity
 from trellis_shared.errors import StaleVersion
@@ -53,34 +54,84 @@ class MemoryOpportunities:
         ]
         return found[:limit]
 
-    async def applied_by(self, employee_id: str) -> list[Stored]:
-        return [s for s in self._all() if employee_id in s.opportunity.applicant_ids]
-
-    async def releases_waiting_on(self, manager_id: str) -> list[Stored]:
-        return [s for s in self._all() if manager_id in s.opportunity.release_approvers]
-
-    async def with_open_interview_from(self, employee_id: str) -> list[Stored]:
-        return [s for s in self._all() if employee_id in s.opportunity.open_interview_requesters]
-
     async def with_interview_from(self, employee_id: str) -> list[Stored]:
         return [s for s in self._all() if employee_id in s.opportunity.interview_requests]
-
-    async def with_disclosures(self) -> list[Stored]:
-        return [s for s in self._all() if s.opportunity.disclosures]
 
     async def needing_attention(self, now: datetime) -> list[Stored]:
         return [
             s
             for s in self._all()
-            if s.opportunity.needs_sweep
-            or (
-                s.opportunity.deadline_ts is not None
-                and s.opportunity.deadline_ts <= now.timestamp()
-            )
+            if s.opportunity.deadline_ts is not None
+            and s.opportunity.deadline_ts <= now.timestamp()
         ]
 
     async def all_open(self) -> list[Stored]:
         return [s for s in self._all() if s.opportunity.status.value == "open"]
+
+
+@dataclass
+class MemoryApplications:
+    documents: dict[str, StoredApplication] = field(default_factory=dict)
+    events: list[EventPayload] = field(default_factory=list)
+
+    async def get(self, application_id: str) -> StoredApplication | None:
+        stored = self.documents.get(application_id)
+        if stored is None:
+            return None
+        return StoredApplication(stored.application.model_copy(deep=True), stored.version)
+
+    async def get_many(self, application_ids: Sequence[str]) -> list[StoredApplication]:
+        found = [await self.get(i) for i in application_ids]
+        return [s for s in found if s is not None]
+
+    async def save(
+        self, application: Application, *, expected_version: int, events: Sequence[EventPayload]
+    ) -> int:
+        current = self.documents.get(application.application_id)
+        if (current.version if current else 0) != expected_version:
+            raise StaleVersion(application.application_id, expected_version)
+        self.documents[application.application_id] = StoredApplication(
+            application.model_copy(deep=True), expected_version + 1
+        )
+        self.events.extend(events)
+        return expected_version + 1
+
+
+@dataclass
+class MemoryLists:
+    lists: dict[str, dict[str, dict[str, object]]] = field(default_factory=dict)
+
+    async def add(self, list_id: str, application_id: str, info: dict[str, object]) -> None:
+        self.lists.setdefault(list_id, {})[application_id] = {
+            **info,
+            "added_at": datetime.now(UTC),
+        }
+
+    async def remove(self, list_id: str, application_id: str) -> None:
+        self.lists.get(list_id, {}).pop(application_id, None)
+
+    async def members(self, list_id: str) -> dict[str, dict[str, object]]:
+        return dict(self.lists.get(list_id, {}))
+
+
+@dataclass
+class MemoryQuota:
+    claimed: dict[str, dict[str, datetime]] = field(default_factory=dict)
+
+    async def claim(self, employee_id: str, opportunity_id: str, limit: int) -> bool:
+        mine = self.claimed.setdefault(employee_id, {})
+        if opportunity_id in mine:
+            return True
+        if len(mine) >= limit:
+            return False
+        mine[opportunity_id] = datetime.now(UTC)
+        return True
+
+    async def release(self, employee_id: str, opportunity_id: str) -> None:
+        self.claimed.get(employee_id, {}).pop(opportunity_id, None)
+
+    async def claims(self, employee_id: str) -> dict[str, datetime]:
+        return dict(self.claimed.get(employee_id, {}))
 
 
 def person(employee_id: str, manager_id: str, **facts: object) -> Person:

@@ -18,6 +18,7 @@ from trellis_postings.bootstrap import PostingsApp, build_app
 from trellis_postings.config import PostingsSettings
 from trellis_shared.contracts.postings import INTERVIEW_TOPIC
 from trellis_shared.kafka.consumer import RetryPolicy
+from trellis_shared.service_runtime import start_readers
 from trellis_shared.testing.infrastructure import Infrastructure, unique_suffix
 
 TOPICS = (*PROFILES_TOPICS, INTERVIEW_TOPIC)
@@ -67,11 +68,16 @@ async def running_postings(
     )
     app = build_app(settings, RetryPolicy(attempts=2, first_backoff_s=0.05))
     await app.prepare()
+    stop = asyncio.Event()
+    # As run_service does: the producer, then the read models caught up.
+    await app.broker.connect()
+    background = await start_readers(app.readers, stop, timeout_s=60)
     await app.broker.start()
     await app.grpc.start()
-    stop = asyncio.Event()
-    background = [
+    background += [
         asyncio.create_task(app.relay.run(stop)),
+        asyncio.create_task(app.relay_applications(stop)),
+        asyncio.create_task(app.follow_opportunities(stop)),
         asyncio.create_task(app.sweep_forever(stop)),
     ]
     try:

@@ -13,8 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from postings_builders import NOW, details
-from postings_fakes import MemoryDirectory, MemoryOpportunities
+from postings_fakes import MemoryApplications, MemoryDirectory, MemoryLists, MemoryOpportunities
 
+from trellis_postings.app.application_writes import ApplicationWrites
 from trellis_postings.app.applications import Applications
 from trellis_postings.app.changes import Changes
 from trellis_postings.app.opportunities import Opportunities
@@ -43,6 +44,7 @@ def manager(subject: str) -> Principal:
 class World:
     directory: MemoryDirectory
     repository: MemoryOpportunities
+    application_store: MemoryApplications
     opportunities: Opportunities
     applications: Applications
 
@@ -54,13 +56,16 @@ def build(seed: int, people: int, point: DisclosurePoint) -> World:
         managers[f"p{n}"] = f"p{rng.randrange(n)}"
     directory = MemoryDirectory(managers)
     repository = MemoryOpportunities()
+    application_store = MemoryApplications()
     changes = Changes(repository)
+    writes = ApplicationWrites(application_store, MemoryLists())
     policy = PostingsPolicy(disclosure_point=point)
     return World(
         directory,
         repository,
+        application_store,
         Opportunities(changes, directory, lambda: NOW),
-        Applications(changes, directory, policy, lambda: NOW),
+        Applications(changes, writes, directory, policy, lambda: NOW),
     )
 
 
@@ -103,13 +108,14 @@ async def find_leaks(world: World) -> list[str]:
     confidential application (empty when there is none)."""
     leaks: list[str] = []
     secrets = []
-    for stored in world.repository.documents.values():
-        for application in stored.opportunity.applications.values():
-            if application.confidential and application.disclosed_at is None:
-                chain = set(application.chain_at_submit) | set(
-                    world.directory.known_chain(application.employee_id)
-                )
-                secrets.append((stored.opportunity, application, chain))
+    for filed in world.application_store.documents.values():
+        application = filed.application
+        if application.confidential and application.disclosed_at is None:
+            chain = set(application.chain_at_submit) | set(
+                world.directory.known_chain(application.employee_id)
+            )
+            posting = world.repository.documents[application.opportunity_id].opportunity
+            secrets.append((posting, application, chain))
     for opportunity, application, chain in secrets:
         secret = application.application_id
         for viewer_id in sorted(chain):
@@ -135,7 +141,7 @@ async def find_leaks(world: World) -> list[str]:
                 pass
             page = await world.opportunities.search(viewer, SearchCriteria(), "", 100)
             for stored in page.items:
-                count = world.opportunities.visible_application_count(viewer, stored.opportunity)
+                count = await world.applications.visible_count(viewer, stored.opportunity)
                 if count is None:
                     continue
                 listed = await world.applications.for_opportunity(
@@ -145,7 +151,7 @@ async def find_leaks(world: World) -> list[str]:
                     leaks.append(
                         f"{viewer_id} counts {count} on {stored.opportunity.opportunity_id}"
                     )
-        for event in world.repository.events:
+        for event in [*world.repository.events, *world.application_store.events]:
             if isinstance(event, ApplicationSubmitted | ApplicationStatusChanged) and (
                 event.application_id == secret
             ):
@@ -185,8 +191,9 @@ def test_the_property_has_something_to_check() -> None:
         asyncio.run(play(world, seed, 3))
         found += sum(
             1
-            for s in world.repository.documents.values()
-            for a in s.opportunity.applications.values()
-            if a.confidential and a.disclosed_at is None and a.chain_at_submit
+            for s in world.application_store.documents.values()
+            if s.application.confidential
+            and s.application.disclosed_at is None
+            and s.application.chain_at_submit
         )
     assert found > 20

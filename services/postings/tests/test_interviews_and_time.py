@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from postings_builders import NOW, opportunity
 
-from trellis_postings.domain import applying, interviewing, timekeeping
+from trellis_postings.domain import applying, interviewing, lifecycle, timekeeping
 from trellis_postings.domain.applications import AppStatus, ReleaseStatus
 from trellis_postings.domain.interviews import InterviewStatus
 from trellis_postings.domain.opportunity import Kind, Status
@@ -85,6 +85,8 @@ def _accepted_secondment():  # type: ignore[no-untyped-def]
         (AppStatus.OFFERED, "hm"),
         (AppStatus.ACCEPTED, "e1"),
     ):
+        if target is AppStatus.ACCEPTED:
+            lifecycle.take_seat(posting, application.application_id, "e1", NOW)
         applying.move(
             posting,
             application,
@@ -99,11 +101,11 @@ def _accepted_secondment():  # type: ignore[no-untyped-def]
 
 def test_unanswered_release_approves_itself_after_the_waiting_period() -> None:
     posting, application = _accepted_secondment()
-    assert posting.needs_sweep
+    assert not timekeeping.time_is_done_with(posting, application)
     assert application.release is not None
     before_due = application.release.due_at - timedelta(seconds=1)
-    assert timekeeping.due_changes(posting, before_due) == []
-    events = timekeeping.due_changes(posting, application.release.due_at)
+    assert timekeeping.due_application_changes(posting, application, before_due) == []
+    events = timekeeping.due_application_changes(posting, application, application.release.due_at)
     assert [type(e) for e in events] == [ReleaseApproved, ApplicationAccepted]
     assert application.release.status is ReleaseStatus.APPROVED
     assert application.release.decided_by == "auto"
@@ -112,16 +114,17 @@ def test_unanswered_release_approves_itself_after_the_waiting_period() -> None:
 def test_secondment_starts_and_ends_with_history_events() -> None:
     posting, application = _accepted_secondment()
     assert application.release is not None
-    timekeeping.due_changes(posting, application.release.due_at)
+    timekeeping.due_application_changes(posting, application, application.release.due_at)
     start = NOW.replace(year=2026, month=12, day=7)
-    events = timekeeping.due_changes(posting, start)
+    events = timekeeping.due_application_changes(posting, application, start)
     assert [type(e) for e in events] == [SecondmentStarted]
-    assert timekeeping.due_changes(posting, start) == []
+    assert timekeeping.due_application_changes(posting, application, start) == []
+    assert not timekeeping.time_is_done_with(posting, application)
     end = NOW.replace(year=2027, month=3, day=6)
-    events = timekeeping.due_changes(posting, end)
+    events = timekeeping.due_application_changes(posting, application, end)
     assert [type(e) for e in events] == [SecondmentEnded, WorkCompleted]
-    assert not posting.needs_sweep
-    assert timekeeping.due_changes(posting, end) == []
+    assert timekeeping.time_is_done_with(posting, application)
+    assert timekeeping.due_application_changes(posting, application, end) == []
 
 
 def test_interview_cancel_frees_the_quota_slot() -> None:

@@ -29,9 +29,18 @@ POLICY = PostingsPolicy()
 CHAIN = ["m1", "m2", "ceo"]
 
 
-def _submit(posting, employee="e1", request="r1", confidential=False, chain=CHAIN, policy=POLICY):  # type: ignore[no-untyped-def]
+def _submit(
+    posting,
+    employee="e1",
+    request="r1",
+    confidential=False,
+    chain=CHAIN,
+    policy=POLICY,
+    existing=None,
+):  # type: ignore[no-untyped-def]
     return applying.submit(
         posting,
+        existing,
         employee_id=employee,
         request_id=request,
         note="keen",
@@ -43,7 +52,11 @@ def _submit(posting, employee="e1", request="r1", confidential=False, chain=CHAI
 
 
 def _move(posting, application, target, actor="hm", policy=POLICY):  # type: ignore[no-untyped-def]
-    return applying.move(
+    seat = []
+    if target is AppStatus.ACCEPTED and actor == application.employee_id:
+        # As the service does: the posting's seat first (its own write), then the application.
+        seat = lifecycle.take_seat(posting, application.application_id, actor, NOW)
+    return seat + applying.move(
         posting, application, target, actor=actor, chain_now=CHAIN, now=NOW, policy=policy
     )
 
@@ -51,7 +64,7 @@ def _move(posting, application, target, actor="hm", policy=POLICY):  # type: ign
 def test_same_request_id_is_the_same_application_and_writes_nothing() -> None:
     posting = opportunity()
     first, events = _submit(posting)
-    again, more = _submit(posting)
+    again, more = _submit(posting, existing=first)
     assert again is first
     assert [type(e) for e in events] == [ApplicationSubmitted]
     assert more == []
@@ -61,9 +74,9 @@ def test_a_second_active_application_is_refused_but_a_new_one_after_withdrawal_i
     posting = opportunity()
     first, _ = _submit(posting)
     with pytest.raises(FailedPrecondition, match="already have an active application"):
-        _submit(posting, request="r2")
+        _submit(posting, request="r2", existing=first)
     _move(posting, first, AppStatus.WITHDRAWN, actor="e1")
-    second, _ = _submit(posting, request="r3")
+    second, _ = _submit(posting, request="r3", existing=first)
     assert second.attempt == 2
     assert second.application_id == first.application_id
 
@@ -125,14 +138,16 @@ def test_confidential_application_is_disclosed_at_the_offer_and_audited() -> Non
     assert submitted.hidden_from == CHAIN
     events = _move(posting, application, AppStatus.SHORTLISTED)
     assert not any(isinstance(e, ApplicationDisclosed) for e in events)
-    assert posting.disclosures == []
+    assert application.disclosure is None
     events = _move(posting, application, AppStatus.OFFERED)
     disclosed = [e for e in events if isinstance(e, ApplicationDisclosed)]
     assert len(disclosed) == 1
     assert disclosed[0].disclosed_to == CHAIN
     changed = next(e for e in events if isinstance(e, ApplicationStatusChanged))
     assert changed.hidden_from == []
-    assert [d.stage for d in posting.disclosures] == [AppStatus.OFFERED]
+    assert application.disclosure is not None
+    assert application.disclosure.stage is AppStatus.OFFERED
+    assert application.disclosure.disclosed_to == CHAIN
     assert application.disclosed_at == NOW
 
 
@@ -151,14 +166,15 @@ def test_disclosure_point_follows_the_policy(point: DisclosurePoint, stage: AppS
     for target in (AppStatus.SHORTLISTED, AppStatus.OFFERED):
         if application.disclosed_at is None:
             _move(posting, application, target, policy=policy)
-    assert [d.stage for d in posting.disclosures] == [stage]
+    assert application.disclosure is not None
+    assert application.disclosure.stage is stage
 
 
 def test_withdrawn_before_the_disclosure_point_is_never_disclosed() -> None:
     posting = opportunity()
     application, _ = _submit(posting, confidential=True)
     _move(posting, application, AppStatus.WITHDRAWN, actor="e1")
-    assert posting.disclosures == []
+    assert application.disclosure is None
     assert application.disclosed_at is None
 
 
@@ -187,6 +203,32 @@ def test_seats_are_never_overfilled_and_the_last_one_fills_the_posting() -> None
     assert len(posting.seat_holders) == 2
 
 
+def test_an_acceptance_without_a_seat_held_on_the_posting_is_refused() -> None:
+    posting = opportunity(Kind.JOB)
+    application = _offer(posting, "e1")
+    with pytest.raises(FailedPrecondition, match="all 1 seats are filled"):
+        applying.move(
+            posting,
+            application,
+            AppStatus.ACCEPTED,
+            actor="e1",
+            chain_now=CHAIN,
+            now=NOW,
+            policy=POLICY,
+        )
+    assert application.status is AppStatus.OFFERED
+
+
+def test_a_seat_given_up_reopens_a_filled_posting() -> None:
+    posting = opportunity(Kind.JOB)
+    lifecycle.take_seat(posting, "opp-1:a1", "e1", NOW)
+    assert posting.status is Status.FILLED
+    assert lifecycle.give_up_seat(posting, "opp-1:a1")
+    assert posting.status is Status.OPEN
+    assert posting.seat_holders == {}
+    assert lifecycle.give_up_seat(posting, "opp-1:a1") == []
+
+
 def test_job_acceptance_is_announced_at_once() -> None:
     posting = opportunity(Kind.JOB)
     application = _offer(posting, "e1")
@@ -203,12 +245,12 @@ def test_gig_acceptance_asks_the_manager_to_release_and_approval_announces_it() 
     assert requested
     assert requested[0].manager_id == "m1"
     assert not any(isinstance(e, ApplicationAccepted) for e in events)
-    assert posting.release_approvers == ["m1"]
+    assert application.release is not None
+    assert application.release.manager_id == "m1"
     with pytest.raises(PermissionDenied):
         applying.approve_release(posting, application, "m2", NOW)
     events = applying.approve_release(posting, application, "m1", NOW)
     assert [type(e) for e in events] == [ReleaseApproved, ApplicationAccepted]
-    assert posting.release_approvers == []
     assert applying.approve_release(posting, application, "m1", NOW) == []
 
 

@@ -19,7 +19,6 @@ from trellis_shared.contracts.postings import APPLICATION_TOPIC, INTERVIEW_TOPIC
 from trellis_shared.events.envelope import Envelope, envelope_from_kafka
 from trellis_shared.grpc.status import field_violations_from_trailers
 from trellis_shared.kafka.topics import dead_letter_topic
-from trellis_shared.mongo.snapshot_store import MongoSnapshots
 from trellis_shared.peers.profiles import ProfilesClient
 from trellis_shared.testing.infrastructure import Infrastructure, NamespaceFactory
 from trellis_shared.testing.kafka_reader import read_topic
@@ -538,11 +537,8 @@ async def test_read_model_misses_fall_back_to_profiles_once(
     stack: tuple[RunningProfiles, RunningPostings],
 ) -> None:
     _, postings = stack
-    fresh = PeopleReadModel(
-        MongoSnapshots(postings.app.mongo[postings.settings.postings_database]["people_fallback"]),
-        ProfilesClient(postings.app.profiles_client),
-    )
-    assert await fresh.load() == 0
+    fresh = PeopleReadModel(ProfilesClient(postings.app.profiles_client))
+    assert len(fresh) == 0
     alice = await fresh.person("alice")
     assert alice is not None
     assert alice.facts.skills == {"python": 4, "sql": 3}
@@ -553,11 +549,8 @@ async def test_read_model_misses_fall_back_to_profiles_once(
     # Only alice was fetched: the known chain stops at her manager, which is why
     # confidentiality also keeps the chain profiles gave when she applied.
     assert fresh.known_chain("alice") == ["m1"]
-    reloaded = PeopleReadModel(
-        MongoSnapshots(postings.app.mongo[postings.settings.postings_database]["people_fallback"]),
-        ProfilesClient(postings.app.profiles_client),
-    )
-    assert await reloaded.load() == 1  # kept in its collection across restarts
+    # The running service learnt everyone from the snapshot topic (read whole).
+    assert postings.app.people.known_chain("alice") == ["m1", "m2", "ceo"]
 
 
 async def test_search_filters_and_pages_on_the_real_database(

@@ -1,5 +1,8 @@
-"""Postings in MongoDB: one aggregate document per opportunity (state + outbox),
-and the people read model in its own collection."""
+"""Postings in MongoDB: one aggregate document per opportunity (state + outbox).
+
+Queries on fields other than `_id` scan the collection on FerretDB: they serve
+search and the periodic sweep, never a per-request hot path of applications
+(those go through `mongo_application_lists`)."""
 
 from __future__ import annotations
 
@@ -60,13 +63,7 @@ class MongoOpportunities:
         self._collection: AsyncCollection[dict[str, Any]] = store.collection
 
     async def ensure_indexes(self) -> None:
-        for field in (
-            "state.status",
-            "state.applicant_ids",
-            "state.release_approvers",
-            "state.open_interview_requesters",
-            "state.interview_requester_ids",
-        ):
+        for field in ("state.status", "state.interview_requester_ids"):
             await self._collection.create_index([(field, ASCENDING)])
 
     async def get(self, opportunity_id: str) -> Stored | None:
@@ -92,30 +89,11 @@ class MongoOpportunities:
     async def search(self, criteria: SearchCriteria, after_id: str, limit: int) -> list[Stored]:
         return await self._find(search_filter(criteria, after_id), limit)
 
-    async def applied_by(self, employee_id: str) -> list[Stored]:
-        return await self._find({"state.applicant_ids": employee_id})
-
-    async def releases_waiting_on(self, manager_id: str) -> list[Stored]:
-        return await self._find({"state.release_approvers": manager_id})
-
-    async def with_open_interview_from(self, employee_id: str) -> list[Stored]:
-        return await self._find({"state.open_interview_requesters": employee_id})
-
     async def with_interview_from(self, employee_id: str) -> list[Stored]:
         return await self._find({"state.interview_requester_ids": employee_id})
 
-    async def with_disclosures(self) -> list[Stored]:
-        return await self._find({"state.has_disclosures": True})
-
     async def needing_attention(self, now: datetime) -> list[Stored]:
-        return await self._find(
-            {
-                "$or": [
-                    {"state.deadline_ts": {"$lte": now.timestamp()}},
-                    {"state.needs_sweep": True},
-                ]
-            }
-        )
+        return await self._find({"state.deadline_ts": {"$lte": now.timestamp()}})
 
     async def all_open(self) -> list[Stored]:
         return await self._find({"state.status": "open"})

@@ -1,5 +1,12 @@
 """Application use cases: apply, move through the pipeline, notes, releases, lists.
 
+Each application is its own document (id derived from posting and person), so
+a posting with thousands of applicants stays small and fast; the posting keeps
+only its seats. Lists come from small documents found by `_id`
+(`application_lists`): the id goes on a list before the application is
+written, so a crash can leave a list naming an application that does not
+exist (skipped when read), never an application missing from its lists.
+
 Confidentiality is decided here with the applicant's chain: asked from profiles
 when they apply (authoritative), and read from the local read model when someone
 looks (so a re-organisation since then only hides more).
@@ -7,16 +14,25 @@ looks (so a re-organisation since then only hides more).
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from trellis_postings.app import application_lists as lists_of
+from trellis_postings.app.application_writes import ApplicationWrites
 from trellis_postings.app.changes import Changes, Clock
-from trellis_postings.app.ports import ProfileDirectory, Stored
-from trellis_postings.domain import access, applying
-from trellis_postings.domain.applications import Application, AppStatus
+from trellis_postings.app.ports import ProfileDirectory, StoredApplication
+from trellis_postings.domain import access, applying, lifecycle
+from trellis_postings.domain.applications import (
+    Application,
+    AppStatus,
+    ReleaseStatus,
+    check_transition,
+)
 from trellis_postings.domain.confidentiality import Disclosure, is_hidden_from
 from trellis_postings.domain.opportunity import RELEASE_KINDS, Opportunity
 from trellis_postings.domain.policy import PostingsPolicy
-from trellis_shared.errors import FailedPrecondition, NotFound, PermissionDenied
+from trellis_shared.errors import FailedPrecondition, NotFound, PermissionDenied, TrellisError
 from trellis_shared.events import EventPayload
 from trellis_shared.grpc.tokens import Principal
 
@@ -32,9 +48,16 @@ class Seen:
 
 class Applications:
     def __init__(
-        self, changes: Changes, directory: ProfileDirectory, policy: PostingsPolicy, clock: Clock
+        self,
+        changes: Changes,
+        writes: ApplicationWrites,
+        directory: ProfileDirectory,
+        policy: PostingsPolicy,
+        clock: Clock,
     ) -> None:
         self._changes = changes
+        self._writes = writes
+        self._lists = writes.lists
         self._directory = directory
         self._policy = policy
         self._clock = clock
@@ -48,15 +71,23 @@ class Applications:
         note: str,
         confidential: bool,
     ) -> Seen:
-        current = await self._changes.load(opportunity_id)
-        access.require_visible(viewer, current.opportunity)
-        chain = await self._directory.reporting_chain(viewer.subject)
-        application_id = applying.application_id_for(opportunity_id, viewer.subject)
+        employee_id = viewer.subject
+        application_id = applying.application_id_for(opportunity_id, employee_id)
+        current, known = await asyncio.gather(
+            self._changes.load(opportunity_id), self._writes.repository.get(application_id)
+        )
+        posting = current.opportunity
+        access.require_visible(viewer, posting)
+        previous = known.application if known else None
+        if previous is not None and previous.request_id == request_id:
+            return Seen(posting, previous, False)  # a retry: the first result, nothing written
+        chain = await self._directory.reporting_chain(employee_id)
 
-        def change(opportunity: Opportunity) -> list[EventPayload]:
-            _, events = applying.submit(
-                opportunity,
-                employee_id=viewer.subject,
+        def decide(existing: Application | None) -> tuple[Application, list[EventPayload]]:
+            application, events = applying.submit(
+                posting,
+                existing,
+                employee_id=employee_id,
                 request_id=request_id,
                 note=note,
                 confidential=confidential,
@@ -64,30 +95,50 @@ class Applications:
                 now=self._clock(),
                 policy=self._policy,
             )
-            return events
+            return application, events
 
-        stored = await self._changes.apply(opportunity_id, change)
-        return Seen(stored.opportunity, stored.opportunity.applications[application_id], False)
+        decide(previous)  # refused here, nothing goes on a list
+        entry = lists_of.summary_before_write(employee_id, confidential, chain, previous)
+        await asyncio.gather(
+            self._lists.add(lists_of.posting_list(opportunity_id), application_id, entry),
+            self._lists.add(lists_of.person_list(employee_id), application_id, {}),
+        )
+        saved = await self._writes.decide(application_id, decide)
+        await self._note_disclosure(saved.application)
+        return Seen(posting, saved.application, False)
+
+    async def _note_disclosure(self, application: Application) -> None:
+        """Tell the posting's list that its summary may now show the application."""
+        if application.disclosed_at is not None:
+            await self._lists.add(
+                lists_of.posting_list(application.opportunity_id),
+                application.application_id,
+                lists_of.summary_of(application),
+            )
 
     async def get(self, viewer: Principal, application_id: str) -> Seen:
-        stored = await self._changes.load(applying.opportunity_of(application_id))
-        return self._seen_or_not_found(viewer, stored.opportunity, application_id)
+        opportunity_id = applying.opportunity_of(application_id)
+        posting, stored = await asyncio.gather(
+            self._changes.repository.get(opportunity_id),
+            self._writes.repository.get(application_id),
+        )
+        if posting is None or stored is None:
+            raise NotFound(f"application {application_id} not found")
+        return self._seen_or_not_found(viewer, posting.opportunity, stored.application)
 
     def _seen_or_not_found(
-        self, viewer: Principal, opportunity: Opportunity, application_id: str
+        self, viewer: Principal, opportunity: Opportunity, application: Application
     ) -> Seen:
-        application = opportunity.applications.get(application_id)
-        if application is None or not access.may_see_application(
+        if not access.may_see_application(
             viewer, opportunity, application, self._directory.known_chain(application.employee_id)
         ):
             # Hidden and absent look the same: a hidden application does not exist.
-            raise NotFound(f"application {application_id} not found")
+            raise NotFound(f"application {application.application_id} not found")
         return Seen(opportunity, application, access.sees_hiring_side(viewer, opportunity))
 
     async def move(
         self, viewer: Principal, application_id: str, target: AppStatus, note: str = ""
     ) -> Seen:
-        opportunity_id = applying.opportunity_of(application_id)
         seen = await self.get(viewer, application_id)
         applicant = seen.application.employee_id
         if viewer.subject != applicant and not seen.hiring_side:
@@ -95,14 +146,16 @@ class Applications:
         if viewer.subject != applicant and target in (AppStatus.ACCEPTED, AppStatus.DECLINED):
             raise PermissionDenied("only the applicant accepts or declines an offer")
         chain_now = await self._directory.reporting_chain(applicant)
+        posting = seen.opportunity
         if target is AppStatus.ACCEPTED:
-            await self._check_ledger(seen.opportunity, applicant)
+            check_transition(seen.application.status, target, by_applicant=True)
+            await self._check_ledger(posting, applicant)
+            posting = await self._claim_seat(posting, seen.application, chain_now)
         actor = viewer.subject
 
-        def change(opportunity: Opportunity) -> list[EventPayload]:
-            application = applying.get_application(opportunity, application_id)
+        def change(application: Application) -> list[EventPayload]:
             events = applying.move(
-                opportunity,
+                posting,
                 application,
                 target,
                 actor=actor,
@@ -114,8 +167,43 @@ class Applications:
                 applying.add_manager_note(application, actor, note, self._clock())
             return events
 
-        stored = await self._changes.apply(opportunity_id, change)
-        return self._seen_or_not_found(viewer, stored.opportunity, application_id)
+        try:
+            saved = await self._writes.change(application_id, change)
+        except TrellisError:
+            if target is AppStatus.ACCEPTED:
+                await self.give_back_seat_unless_accepted(posting.opportunity_id, application_id)
+            raise
+        await self._note_disclosure(saved.application)
+        return self._seen_or_not_found(viewer, posting, saved.application)
+
+    async def _claim_seat(
+        self, posting: Opportunity, application: Application, chain_now: list[str]
+    ) -> Opportunity:
+        """Hold a seat on the posting (one conditional write: never more than its
+        seats, across replicas) before the application says "accepted". The
+        sweep list names it first, so a crash in between is finished later."""
+        application_id = application.application_id
+        await self._lists.add(lists_of.SWEEP, application_id, {})
+        if posting.kind in RELEASE_KINDS and chain_now:
+            await self._lists.add(lists_of.release_list(chain_now[0]), application_id, {})
+        stored = await self._changes.apply(
+            posting.opportunity_id,
+            lambda o: lifecycle.take_seat(
+                o, application_id, application.employee_id, self._clock()
+            ),
+        )
+        return stored.opportunity
+
+    async def give_back_seat_unless_accepted(
+        self, opportunity_id: str, application_id: str
+    ) -> None:
+        """An acceptance that claimed a seat did not happen: the seat is free again."""
+        stored = await self._writes.repository.get(application_id)
+        if stored is not None and stored.application.status is AppStatus.ACCEPTED:
+            return
+        await self._changes.apply(
+            opportunity_id, lambda o: lifecycle.give_up_seat(o, application_id)
+        )
 
     async def _check_ledger(self, opportunity: Opportunity, employee_id: str) -> None:
         details = opportunity.details
@@ -136,18 +224,18 @@ class Applications:
         if not seen.hiring_side:
             raise PermissionDenied("only the hiring side keeps notes on an application")
 
-        def change(opportunity: Opportunity) -> list[EventPayload]:
-            application = applying.get_application(opportunity, application_id)
+        def change(application: Application) -> list[EventPayload]:
             applying.add_manager_note(application, viewer.subject, text, self._clock())
             return []
 
-        stored = await self._changes.apply(seen.opportunity.opportunity_id, change)
-        return self._seen_or_not_found(viewer, stored.opportunity, application_id)
+        saved = await self._writes.change(application_id, change)
+        return self._seen_or_not_found(viewer, seen.opportunity, saved.application)
 
     async def approve_release(self, viewer: Principal, application_id: str) -> Seen:
         """The applicant's manager releases the time (hr_admin may do it for them)."""
-        stored = await self._changes.load(applying.opportunity_of(application_id))
-        application = stored.opportunity.applications.get(application_id)
+        opportunity_id = applying.opportunity_of(application_id)
+        stored = await self._writes.repository.get(application_id)
+        application = stored.application if stored else None
         if application is None or not (
             self._release_waits_on(viewer, application)
             or (viewer.has_role("hr_admin") and application.release is not None)
@@ -155,54 +243,86 @@ class Applications:
             raise NotFound(f"no release for application {application_id} waits on you")
         assert application.release is not None
         approver = application.release.manager_id
-
-        def change(opportunity: Opportunity) -> list[EventPayload]:
-            target = applying.get_application(opportunity, application_id)
-            return applying.approve_release(opportunity, target, approver, self._clock())
-
-        saved = await self._changes.apply(stored.opportunity.opportunity_id, change)
-        return Seen(
-            saved.opportunity,
-            saved.opportunity.applications[application_id],
-            access.sees_hiring_side(viewer, saved.opportunity),
+        posting = (await self._changes.load(opportunity_id)).opportunity
+        saved = await self._writes.change(
+            application_id,
+            lambda a: applying.approve_release(posting, a, approver, self._clock()),
         )
+        await self._lists.remove(lists_of.release_list(approver), application_id)
+        return Seen(posting, saved.application, access.sees_hiring_side(viewer, posting))
+
+    async def _with_postings(self, found: Sequence[StoredApplication]) -> list[Seen]:
+        ids = sorted({s.application.opportunity_id for s in found})
+        postings = await asyncio.gather(*(self._changes.repository.get(i) for i in ids))
+        by_id = {p.opportunity.opportunity_id: p.opportunity for p in postings if p is not None}
+        return [
+            Seen(by_id[s.application.opportunity_id], s.application, False)
+            for s in found
+            if s.application.opportunity_id in by_id
+        ]
+
+    async def _listed(self, list_id: str) -> list[StoredApplication]:
+        members = await self._lists.members(list_id)
+        return await self._writes.repository.get_many(sorted(members))
 
     async def mine(self, viewer: Principal) -> list[Seen]:
-        found = await self._changes.repository.applied_by(viewer.subject)
-        return [
-            Seen(s.opportunity, a, False)
-            for s in found
-            for a in s.opportunity.applications.values()
-            if a.employee_id == viewer.subject
-        ]
+        found = await self._listed(lists_of.person_list(viewer.subject))
+        return await self._with_postings(
+            [s for s in found if s.application.employee_id == viewer.subject]
+        )
 
     async def for_opportunity(self, viewer: Principal, opportunity_id: str) -> list[Seen]:
         stored = await self._changes.load(opportunity_id)
         access.require_manager(viewer, stored.opportunity)
-        return self._visible(viewer, stored)
-
-    def _visible(self, viewer: Principal, stored: Stored) -> list[Seen]:
+        found = await self._listed(lists_of.posting_list(opportunity_id))
         opportunity = stored.opportunity
         return [
-            Seen(opportunity, application, True)
-            for application in opportunity.applications.values()
-            if access.may_see_application(
+            Seen(opportunity, s.application, True)
+            for s in found
+            if s.application.opportunity_id == opportunity_id
+            and access.may_see_application(
                 viewer,
                 opportunity,
-                application,
-                self._directory.known_chain(application.employee_id),
+                s.application,
+                self._directory.known_chain(s.application.employee_id),
             )
         ]
 
+    async def visible_count(self, viewer: Principal, opportunity: Opportunity) -> int | None:
+        """Applications the viewer may know of (None: not the viewer's business),
+        counted from the posting's list summaries without reading each one."""
+        if not access.sees_hiring_side(viewer, opportunity):
+            return None
+        members = await self._lists.members(lists_of.posting_list(opportunity.opportunity_id))
+        count = 0
+        for entry in members.values():
+            employee_id, confidential, chain, disclosed = lists_of.summary_fields(entry)
+            if (
+                viewer.subject == employee_id
+                or access.is_privileged(viewer)
+                or not is_hidden_from(
+                    viewer.subject,
+                    confidential=confidential,
+                    disclosed=disclosed,
+                    chain_at_submit=chain,
+                    chain_now=self._directory.known_chain(employee_id),
+                )
+            ):
+                count += 1
+        return count
+
     async def releases_waiting(self, viewer: Principal) -> list[Seen]:
         """Release requests that wait on the viewer as the applicant's manager."""
-        found = await self._changes.repository.releases_waiting_on(viewer.subject)
-        return [
-            Seen(s.opportunity, a, False)
-            for s in found
-            for a in s.opportunity.applications.values()
-            if self._release_waits_on(viewer, a)
-        ]
+        found = await self._listed(lists_of.release_list(viewer.subject))
+        return await self._with_postings(
+            [
+                s
+                for s in found
+                if self._release_waits_on(viewer, s.application)
+                and s.application.release is not None
+                and s.application.release.status is ReleaseStatus.REQUESTED
+            ]
+        )
 
     def _release_waits_on(self, viewer: Principal, application: Application) -> bool:
         release = application.release
@@ -218,10 +338,15 @@ class Applications:
             chain_now=self._directory.known_chain(application.employee_id),
         )
 
-    async def audit_log(self, viewer: Principal) -> list[tuple[Opportunity, Disclosure]]:
-        """Every disclosure of a confidential application, newest first (hr_admin)."""
+    async def audit_log(self, viewer: Principal) -> list[tuple[str, Disclosure]]:
+        """Every disclosure of a confidential application, newest first (hr_admin):
+        (posting id, audit entry)."""
         if not viewer.has_role("hr_admin"):
             raise PermissionDenied("the confidentiality audit log is for hr_admin")
-        found = await self._changes.repository.with_disclosures()
-        entries = [(s.opportunity, d) for s in found for d in s.opportunity.disclosures]
+        found = await self._listed(lists_of.DISCLOSED)
+        entries = [
+            (s.application.opportunity_id, s.application.disclosure)
+            for s in found
+            if s.application.disclosure is not None
+        ]
         return sorted(entries, key=lambda item: item[1].at, reverse=True)

@@ -118,21 +118,6 @@ class Opportunities:
         access.require_visible(viewer, stored.opportunity)
         return stored
 
-    def visible_application_count(self, viewer: Principal, opportunity: Opportunity) -> int | None:
-        """Applications the viewer may know of (None: not the viewer's business)."""
-        if not access.sees_hiring_side(viewer, opportunity):
-            return None
-        return sum(
-            1
-            for application in opportunity.applications.values()
-            if access.may_see_application(
-                viewer,
-                opportunity,
-                application,
-                self._directory.known_chain(application.employee_id),
-            )
-        )
-
     async def search(
         self, viewer: Principal, criteria: SearchCriteria, page_token: str, page_size: int
     ) -> Page:

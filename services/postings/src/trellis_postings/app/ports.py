@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
+from trellis_postings.domain.applications import Application
 from trellis_postings.domain.fit_facts import CandidateFacts
 from trellis_postings.domain.opportunity import Kind, Opportunity
 from trellis_shared.contracts.profiles import ProfileSnapshot
@@ -45,20 +46,59 @@ class OpportunityRepository(Protocol):
 
     async def search(self, criteria: SearchCriteria, after_id: str, limit: int) -> list[Stored]: ...
 
-    async def applied_by(self, employee_id: str) -> list[Stored]: ...
-
-    async def releases_waiting_on(self, manager_id: str) -> list[Stored]: ...
-
-    async def with_open_interview_from(self, employee_id: str) -> list[Stored]: ...
-
     async def with_interview_from(self, employee_id: str) -> list[Stored]: ...
 
-    async def with_disclosures(self) -> list[Stored]: ...
-
     async def needing_attention(self, now: datetime) -> list[Stored]:
-        """Postings a sweep may have to change: past deadline, releases, running work."""
+        """Postings a sweep may have to change: open past their deadline."""
 
     async def all_open(self) -> list[Stored]: ...
+
+
+@dataclass(frozen=True)
+class StoredApplication:
+    application: Application
+    version: int
+
+
+class ApplicationRepository(Protocol):
+    """One document per application (state + outbox), found by its derived id."""
+
+    async def get(self, application_id: str) -> StoredApplication | None: ...
+
+    async def get_many(self, application_ids: Sequence[str]) -> list[StoredApplication]:
+        """Those that exist, in the order asked (each by `_id`: no secondary index)."""
+
+    async def save(
+        self, application: Application, *, expected_version: int, events: Sequence[EventPayload]
+    ) -> int:
+        """One version-checked write (0: create); StaleVersion when another writer won."""
+
+
+class ApplicationLists(Protocol):
+    """Small documents listing application ids by `_id` ("posting:<id>",
+    "person:<id>", ...), so no list needs a secondary-index query. An id is
+    added before the application is written and removed after, so a list may
+    name more than is true (readers re-check each application), never less."""
+
+    async def add(self, list_id: str, application_id: str, info: dict[str, object]) -> None: ...
+
+    async def remove(self, list_id: str, application_id: str) -> None: ...
+
+    async def members(self, list_id: str) -> dict[str, dict[str, object]]:
+        """Application id → what was added with it (`added_at` always)."""
+
+
+class InterviewQuota(Protocol):
+    """Per-person claims on open interest-interview requests, one document each,
+    so the cap holds across replicas with one conditional update."""
+
+    async def claim(self, employee_id: str, opportunity_id: str, limit: int) -> bool:
+        """True when the person holds (or already held) a claim for the posting."""
+
+    async def release(self, employee_id: str, opportunity_id: str) -> None: ...
+
+    async def claims(self, employee_id: str) -> dict[str, datetime]:
+        """Posting id → when claimed."""
 
 
 @dataclass(frozen=True)
@@ -106,12 +146,3 @@ class ProfilesRemote(Protocol):
     ) -> LedgerAnswer: ...
 
     async def unknown_skills(self, skill_ids: Sequence[str]) -> list[str]: ...
-
-
-class PeopleStore(Protocol):
-    """Where the read model survives restarts (its own collection)."""
-
-    async def load_all(self) -> list[ProfileSnapshot]: ...
-
-    async def keep(self, snapshot: ProfileSnapshot, *, known_version: int) -> None:
-        """Store it; `known_version` is what is stored now (0: nothing)."""

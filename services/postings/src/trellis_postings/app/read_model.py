@@ -1,5 +1,8 @@
 """The people postings knows, kept from profile snapshot events (a local read model).
 
+Every replica reads the whole compacted snapshot topic itself from the start
+(a `BroadcastReader`, not a consumer group that would give it only some
+partitions), so it lives in memory only: the topic is its durable copy.
 Recommendations and candidate search read it from memory, so no request makes a
 call to profiles; a person not in it yet is fetched from profiles once and kept.
 Who is in whose reporting chain for confidentiality is asked from profiles when
@@ -12,7 +15,7 @@ import logging
 from collections.abc import Sequence
 from datetime import date
 
-from trellis_postings.app.ports import PeopleStore, Person, ProfilesRemote
+from trellis_postings.app.ports import Person, ProfilesRemote
 from trellis_postings.domain.fit_facts import CandidateFacts
 from trellis_shared.contracts.profiles import ProfileSnapshot
 from trellis_shared.peers.profiles import LedgerAnswer
@@ -53,25 +56,15 @@ def person_from(snapshot: ProfileSnapshot) -> Person:
 
 
 class PeopleReadModel:
-    def __init__(self, store: PeopleStore, remote: ProfilesRemote) -> None:
-        self._store = store
+    def __init__(self, remote: ProfilesRemote) -> None:
         self._remote = remote
         self._people: dict[str, Person] = {}
 
-    async def load(self) -> int:
-        for snapshot in await self._store.load_all():
-            self._remember(snapshot)
+    def __len__(self) -> int:
         return len(self._people)
 
     async def apply_snapshot(self, snapshot: ProfileSnapshot) -> None:
         """Idempotent and order-safe: an older version never replaces a newer one."""
-        known = self._people.get(snapshot.employee_id)
-        if known is not None and known.version >= snapshot.version:
-            return
-        await self._store.keep(snapshot, known_version=known.version if known else 0)
-        self._remember(snapshot)
-
-    def _remember(self, snapshot: ProfileSnapshot) -> None:
         known = self._people.get(snapshot.employee_id)
         if known is None or known.version < snapshot.version:
             self._people[snapshot.employee_id] = person_from(snapshot)

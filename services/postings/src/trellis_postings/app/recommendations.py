@@ -1,8 +1,10 @@
 """Recommendations for an employee and ranked candidates for a posting.
 
 Open postings live in an in-memory index, updated on every save this process
-makes (the service is its database's single writer), and people come from the
-read model, so a recommendation reads no database and calls no service.
+makes and on every opportunity event (so it learns what other replicas
+changed: the event names the posting, which is re-read by `_id`), and people
+come from the read model, so a recommendation reads no database and calls no
+service.
 """
 
 from __future__ import annotations
@@ -75,16 +77,28 @@ class Recommendations:
         self.config = config
         self.index = OpportunityIndex(config)
         self._open: dict[str, Stored] = {}
+        # The newest version seen of every posting, so a late re-read of an
+        # older version (an event racing this process's own save) changes nothing.
+        self._versions: dict[str, int] = {}
 
     def track(self, stored: Stored) -> None:
         """Keep the index equal to the open postings (called after every save)."""
         opportunity = stored.opportunity
+        if self._versions.get(opportunity.opportunity_id, 0) > stored.version:
+            return
+        self._versions[opportunity.opportunity_id] = stored.version
         if opportunity.status in RECOMMENDABLE_STATUSES:
             self.index.upsert(opportunity_facts(opportunity))
             self._open[opportunity.opportunity_id] = stored
         else:
             self.index.remove(opportunity.opportunity_id)
             self._open.pop(opportunity.opportunity_id, None)
+
+    async def follow(self, opportunity_id: str) -> None:
+        """An opportunity event named this posting: index what is stored now."""
+        stored = await self._changes.repository.get(opportunity_id)
+        if stored is not None:
+            self.track(stored)
 
     async def load(self) -> int:
         for stored in await self._changes.repository.all_open():

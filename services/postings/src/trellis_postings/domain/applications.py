@@ -99,6 +99,26 @@ class ManagerNote(BaseModel):
     text: str = Field(max_length=2_000)
 
 
+class DisclosurePoint(StrEnum):
+    AT_SUBMIT = "at_submit"
+    AT_SHORTLIST = "at_shortlist"
+    AT_OFFER = "at_offer"
+
+
+class Disclosure(BaseModel):
+    """One audit-log entry: a confidential application became visible to its chain."""
+
+    model_config = ConfigDict(frozen=True)
+
+    application_id: str
+    employee_id: str
+    disclosed_to: list[str]
+    point: DisclosurePoint
+    stage: AppStatus
+    at: datetime
+    triggered_by: str
+
+
 class ReleaseStatus(StrEnum):
     REQUESTED = "requested"
     APPROVED = "approved"
@@ -114,7 +134,12 @@ class Release(BaseModel):
 
 
 class Application(BaseModel):
+    """One person's application to one posting: its own document (ADR 0006, 2026-12)."""
+
+    model_config = ConfigDict(extra="ignore")
+
     application_id: str
+    opportunity_id: str = ""
     employee_id: str
     request_id: str
     attempt: int = 1
@@ -130,6 +155,8 @@ class Application(BaseModel):
     # read at view time this decides who must not see a confidential application.
     chain_at_submit: list[str] = []
     disclosed_at: datetime | None = None
+    # The audit entry written with the disclosure (hr_admin's audit log).
+    disclosure: Disclosure | None = None
     release: Release | None = None
     # For accepted gigs and secondments: the work began / ended (history events sent).
     work_started: bool = False

@@ -1,7 +1,10 @@
-"""Applying and moving an application through the pipeline, inside its opportunity.
+"""Applying and moving an application through the pipeline.
 
-Each function changes the opportunity in memory and returns the events the
-change raises; the caller saves both in one version-checked write.
+An application is its own aggregate; its posting is read here, never changed
+(the posting's seat is claimed by its own write before an acceptance, see
+`lifecycle.take_seat`). Each function changes the application in memory and
+returns the events the change raises; the caller saves both in one
+version-checked write of the application's document.
 """
 
 from __future__ import annotations
@@ -9,7 +12,6 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from trellis_postings.domain import lifecycle
 from trellis_postings.domain.applications import (
     Application,
     AppStatus,
@@ -59,6 +61,7 @@ def opportunity_of(application_id: str) -> str:
 
 def submit(
     opportunity: Opportunity,
+    existing: Application | None = None,
     *,
     employee_id: str,
     request_id: str,
@@ -70,7 +73,6 @@ def submit(
 ) -> tuple[Application, list[EventPayload]]:
     """Apply, or return the application this request id already made."""
     application_id = application_id_for(opportunity.opportunity_id, employee_id)
-    existing = opportunity.applications.get(application_id)
     if existing is not None and existing.request_id == request_id:
         return existing, []
     if existing is not None and existing.active:
@@ -100,6 +102,7 @@ def submit(
         )
     application = Application(
         application_id=application_id,
+        opportunity_id=opportunity.opportunity_id,
         employee_id=employee_id,
         request_id=request_id,
         attempt=existing.attempt + 1 if existing else 1,
@@ -110,20 +113,10 @@ def submit(
         history=[StatusChange(status=AppStatus.SUBMITTED, at=now, by=employee_id)],
         chain_at_submit=chain if confidential else [],
     )
-    opportunity.applications[application_id] = application
-    if employee_id not in opportunity.applicant_ids:
-        opportunity.applicant_ids.append(employee_id)
     events: list[EventPayload] = []
     events += _disclose_if_due(opportunity, application, chain, now, policy, employee_id)
     events.insert(0, ApplicationSubmitted(**application_facts(opportunity, application, chain)))
     return application, events
-
-
-def get_application(opportunity: Opportunity, application_id: str) -> Application:
-    application = opportunity.applications.get(application_id)
-    if application is None:
-        raise NotFound(f"application {application_id} not found")
-    return application
 
 
 def move(
@@ -162,11 +155,11 @@ def _accept(
     now: datetime,
     policy: PostingsPolicy,
 ) -> list[EventPayload]:
-    events = lifecycle.take_seat(
-        opportunity, application.application_id, application.employee_id, now
-    )
+    # The seat is the posting's: the caller claimed it with its own write first.
+    if application.application_id not in opportunity.seat_holders:
+        raise FailedPrecondition(f"all {opportunity.details.seats} seats are filled")
     if opportunity.kind not in RELEASE_KINDS:
-        return [*events, _accepted(opportunity, application)]
+        return [_accepted(opportunity, application)]
     manager_id = chain_now[0] if chain_now else ""
     application.release = Release(
         manager_id=manager_id,
@@ -174,9 +167,7 @@ def _accept(
         due_at=add_working_days(now, policy.release_wait_working_days),
     )
     if not manager_id:  # nobody above them: nothing to release
-        return [*events, *approve_release(opportunity, application, AUTO_APPROVER, now)]
-    if manager_id not in opportunity.release_approvers:
-        opportunity.release_approvers.append(manager_id)
+        return approve_release(opportunity, application, AUTO_APPROVER, now)
     requested = ReleaseRequested(
         application_id=application.application_id,
         opportunity_id=opportunity.opportunity_id,
@@ -185,7 +176,7 @@ def _accept(
         share_pct=opportunity.details.share_pct,
         due_at=application.release.due_at,
     )
-    return [*events, requested]
+    return [requested]
 
 
 def approve_release(
@@ -201,16 +192,6 @@ def approve_release(
     release.status = ReleaseStatus.APPROVED
     release.decided_at = now
     release.decided_by = approver
-    if (
-        not any(
-            a.release
-            and a.release.manager_id == release.manager_id
-            and a.release.status is ReleaseStatus.REQUESTED
-            for a in opportunity.applications.values()
-        )
-        and release.manager_id in opportunity.release_approvers
-    ):
-        opportunity.release_approvers.remove(release.manager_id)
     approved = ReleaseApproved(
         application_id=application.application_id,
         opportunity_id=opportunity.opportunity_id,
@@ -256,16 +237,14 @@ def _disclose_if_due(
         return []
     disclosed_to = list(dict.fromkeys([*application.chain_at_submit, *chain_now]))
     application.disclosed_at = now
-    opportunity.disclosures.append(
-        Disclosure(
-            application_id=application.application_id,
-            employee_id=application.employee_id,
-            disclosed_to=disclosed_to,
-            point=policy.disclosure_point,
-            stage=application.status,
-            at=now,
-            triggered_by=actor,
-        )
+    application.disclosure = Disclosure(
+        application_id=application.application_id,
+        employee_id=application.employee_id,
+        disclosed_to=disclosed_to,
+        point=policy.disclosure_point,
+        stage=application.status,
+        at=now,
+        triggered_by=actor,
     )
     return [
         ApplicationDisclosed(

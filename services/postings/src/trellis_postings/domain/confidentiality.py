@@ -10,18 +10,15 @@ on every path: a hidden application does not exist for that viewer.
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime
-from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict
+from trellis_postings.domain.applications import (
+    AppStatus,
+    Disclosure,
+    DisclosurePoint,
+    stage_rank,
+)
 
-from trellis_postings.domain.applications import AppStatus, stage_rank
-
-
-class DisclosurePoint(StrEnum):
-    AT_SUBMIT = "at_submit"
-    AT_SHORTLIST = "at_shortlist"
-    AT_OFFER = "at_offer"
+__all__ = ["Disclosure", "DisclosurePoint", "hidden_from", "is_hidden_from", "reaches_disclosure"]
 
 
 POINT_STAGE = {
@@ -29,20 +26,6 @@ POINT_STAGE = {
     DisclosurePoint.AT_SHORTLIST: AppStatus.SHORTLISTED,
     DisclosurePoint.AT_OFFER: AppStatus.OFFERED,
 }
-
-
-class Disclosure(BaseModel):
-    """One audit-log entry: a confidential application became visible to its chain."""
-
-    model_config = ConfigDict(frozen=True)
-
-    application_id: str
-    employee_id: str
-    disclosed_to: list[str]
-    point: DisclosurePoint
-    stage: AppStatus
-    at: datetime
-    triggered_by: str
 
 
 def reaches_disclosure(status: AppStatus, point: DisclosurePoint) -> bool:

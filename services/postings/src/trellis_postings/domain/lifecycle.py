@@ -93,6 +93,18 @@ def take_seat(
     ]
 
 
+def give_up_seat(opportunity: Opportunity, holder_id: str) -> list[EventPayload]:
+    """An acceptance that claimed a seat did not happen after all: free the seat,
+    and reopen a posting that its claim had filled. Idempotent."""
+    if holder_id not in opportunity.seat_holders:
+        return []
+    del opportunity.seat_holders[holder_id]
+    if opportunity.status is Status.FILLED:
+        opportunity.status = Status.OPEN
+        opportunity.closed_at = None
+    return [OpportunityUpdated(opportunity=posted(opportunity))]
+
+
 def close_if_past_deadline(opportunity: Opportunity, now: datetime) -> list[EventPayload]:
     deadline = opportunity.details.deadline
     if opportunity.status is Status.OPEN and deadline is not None and deadline <= now:

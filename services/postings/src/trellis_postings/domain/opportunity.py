@@ -1,9 +1,10 @@
 """An opportunity (posting) and its lifecycle: draft → open → closed → filled | cancelled.
 
-The opportunity is the aggregate: its applications and interest-interview
-requests live inside its document, so "one active application per person",
-"never more seats filled than exist" and a status change with its audit entry
-are each one single-document write — no transactions needed.
+The opportunity is an aggregate: its seat holders and interest-interview
+requests live inside its document, so "never more seats filled than exist" is
+one conditional single-document write. Applications are their own aggregates
+(one document each, id derived from posting and person), so a posting with
+thousands of applicants stays small (ADR 0006, "Applications as documents").
 """
 
 from __future__ import annotations
@@ -21,8 +22,6 @@ from pydantic import (
     model_validator,
 )
 
-from trellis_postings.domain.applications import Application
-from trellis_postings.domain.confidentiality import Disclosure
 from trellis_postings.domain.interviews import InterviewRequest
 from trellis_shared.errors import FailedPrecondition
 
@@ -169,16 +168,11 @@ class Opportunity(BaseModel):
     closed_at: datetime | None = None
     close_reason: str = ""
     # Seat holder (an application id, or an award id) → employee; never more
-    # entries than seats.
+    # entries than seats. An application holds its seat from the moment its
+    # acceptance claims it (before the application itself says "accepted").
     seat_holders: dict[str, str] = {}
-    applications: dict[str, Application] = {}
-    # Denormalised for queries: everyone who ever applied, and the managers who
-    # have a release waiting on them.
-    applicant_ids: list[str] = []
-    release_approvers: list[str] = []
     interview_requests: dict[str, InterviewRequest] = {}
     open_interview_requesters: list[str] = []
-    disclosures: list[Disclosure] = []
     # Ids of consumed events already applied (awards from bidding).
     applied_events: list[str] = []
 
@@ -195,22 +189,9 @@ class Opportunity(BaseModel):
 
     @computed_field  # type: ignore[prop-decorator]
     @property
-    def has_disclosures(self) -> bool:
-        return bool(self.disclosures)
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
     def deadline_ts(self) -> float | None:
         deadline = self.details.deadline
         return deadline.timestamp() if deadline and self.status is Status.OPEN else None
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def needs_sweep(self) -> bool:
-        """Releases waiting or accepted work not yet over: time will change it."""
-        return any(
-            a.release is not None and a.active_work_pending for a in self.applications.values()
-        )
 
     @property
     def seats_free(self) -> int:

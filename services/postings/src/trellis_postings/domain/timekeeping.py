@@ -1,5 +1,6 @@
-"""What the passage of time does to a posting (run by the service's periodic sweep):
-close at the deadline, approve releases nobody answered, start and end the work.
+"""What the passage of time does (run by the service's periodic sweep): a posting
+closes at its deadline; an accepted application's release nobody answered
+approves itself, and its work starts and ends.
 """
 
 from __future__ import annotations
@@ -7,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from trellis_postings.domain import lifecycle
-from trellis_postings.domain.applications import AppStatus, ReleaseStatus
+from trellis_postings.domain.applications import Application, AppStatus, ReleaseStatus
 from trellis_postings.domain.applying import AUTO_APPROVER, approve_release
 from trellis_postings.domain.opportunity import Kind, Opportunity
 from trellis_postings.domain.published import demonstrated_skills
@@ -16,23 +17,39 @@ from trellis_shared.events import EventPayload
 
 
 def due_changes(opportunity: Opportunity, now: datetime) -> list[EventPayload]:
-    events = lifecycle.close_if_past_deadline(opportunity, now)
-    for application in list(opportunity.applications.values()):
-        release = application.release
-        if (
-            release is not None
-            and release.status is ReleaseStatus.REQUESTED
-            and release.due_at <= now
-        ):
-            events += approve_release(opportunity, application, AUTO_APPROVER, now)
-        events += _work_progress(opportunity, application.application_id, now)
+    """What time does to the posting itself: it closes at its deadline."""
+    return lifecycle.close_if_past_deadline(opportunity, now)
+
+
+def due_application_changes(
+    opportunity: Opportunity, application: Application, now: datetime
+) -> list[EventPayload]:
+    """What time does to an accepted application: the release nobody answered
+    approves itself, then the work starts and ends."""
+    events: list[EventPayload] = []
+    release = application.release
+    if release is not None and release.status is ReleaseStatus.REQUESTED and release.due_at <= now:
+        events += approve_release(opportunity, application, AUTO_APPROVER, now)
+    events += _work_progress(opportunity, application, now)
     return events
 
 
+def time_is_done_with(opportunity: Opportunity, application: Application) -> bool:
+    """Nothing more will happen to it by the clock (the sweep may forget it)."""
+    if not application.active and application.status is not AppStatus.ACCEPTED:
+        return True
+    if application.status is not AppStatus.ACCEPTED:
+        return False
+    if opportunity.kind not in (Kind.GIG, Kind.SECONDMENT) or opportunity.details.starts_on is None:
+        return application.release is None or application.release.status is ReleaseStatus.APPROVED
+    return application.work_ended or (
+        opportunity.details.ends_on is None and application.work_started
+    )
+
+
 def _work_progress(
-    opportunity: Opportunity, application_id: str, now: datetime
+    opportunity: Opportunity, application: Application, now: datetime
 ) -> list[EventPayload]:
-    application = opportunity.applications[application_id]
     details = opportunity.details
     released = (
         application.release is not None and application.release.status is ReleaseStatus.APPROVED

@@ -8,7 +8,8 @@ from typing import Any
 from trellis_postings.domain.applications import Application
 from trellis_postings.domain.opportunity import Opportunity
 
-HIDDEN_FROM_EVERYONE = {"chain_at_submit", "request_id"}
+# `disclosure` names the chain it was disclosed to: for the audit log only.
+HIDDEN_FROM_EVERYONE = {"chain_at_submit", "request_id", "disclosure"}
 
 
 def application_view(

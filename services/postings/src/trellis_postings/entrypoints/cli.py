@@ -34,7 +34,8 @@ async def serve(settings: PostingsSettings) -> None:
             relay=app.relay,
             prepare=app.prepare,
             ready_details={"disclosure_point": settings.postings_disclosure_point.value},
-            background=[app.sweep_forever],
+            background=[app.sweep_forever, app.follow_opportunities, app.relay_applications],
+            readers=app.readers,
         )
     finally:
         await app.profiles_client.close()

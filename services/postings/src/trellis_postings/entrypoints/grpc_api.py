@@ -93,13 +93,12 @@ def _text(value: str, field: str, max_length: int = MAX_NOTE) -> str:
 
 
 class OpportunityServicer(rpc.OpportunityServiceServicer):
-    def __init__(self, opportunities: Opportunities) -> None:
+    def __init__(self, opportunities: Opportunities, applications: Applications) -> None:
         self._opportunities = opportunities
+        self._applications = applications
 
-    def _reply(self, stored: Stored) -> pb.OpportunityReply:
-        count = self._opportunities.visible_application_count(
-            current_principal(), stored.opportunity
-        )
+    async def _reply(self, stored: Stored) -> pb.OpportunityReply:
+        count = await self._applications.visible_count(current_principal(), stored.opportunity)
         return pb.OpportunityReply(opportunity=opportunity_message(stored, count))
 
     async def CreateOpportunity(
@@ -109,7 +108,7 @@ class OpportunityServicer(rpc.OpportunityServiceServicer):
         kind = _choice(Kind, request.kind, "kind")
         details = details_from(request.details)
         stored = await self._opportunities.create(viewer, kind, details, publish=request.publish)
-        return self._reply(stored)
+        return await self._reply(stored)
 
     async def UpdateOpportunity(
         self, request: pb.UpdateOpportunityRequest, context: Context
@@ -119,20 +118,22 @@ class OpportunityServicer(rpc.OpportunityServiceServicer):
         stored = await self._opportunities.edit(
             current_principal(), opportunity_id, details, request.expected_version
         )
-        return self._reply(stored)
+        return await self._reply(stored)
 
     async def PublishOpportunity(
         self, request: pb.OpportunityActionRequest, context: Context
     ) -> pb.OpportunityReply:
         opportunity_id = require_text(request.opportunity_id, "opportunity_id")
-        return self._reply(await self._opportunities.publish(current_principal(), opportunity_id))
+        return await self._reply(
+            await self._opportunities.publish(current_principal(), opportunity_id)
+        )
 
     async def CloseOpportunity(
         self, request: pb.OpportunityActionRequest, context: Context
     ) -> pb.OpportunityReply:
         opportunity_id = require_text(request.opportunity_id, "opportunity_id")
         reason = _text(request.reason, "reason", 500)
-        return self._reply(
+        return await self._reply(
             await self._opportunities.close(current_principal(), opportunity_id, reason)
         )
 
@@ -141,7 +142,7 @@ class OpportunityServicer(rpc.OpportunityServiceServicer):
     ) -> pb.OpportunityReply:
         opportunity_id = require_text(request.opportunity_id, "opportunity_id")
         reason = _text(request.reason, "reason", 500)
-        return self._reply(
+        return await self._reply(
             await self._opportunities.cancel(current_principal(), opportunity_id, reason)
         )
 
@@ -149,7 +150,7 @@ class OpportunityServicer(rpc.OpportunityServiceServicer):
         self, request: pb.GetOpportunityRequest, context: Context
     ) -> pb.OpportunityReply:
         opportunity_id = require_text(request.opportunity_id, "opportunity_id")
-        return self._reply(await self._opportunities.get(current_principal(), opportunity_id))
+        return await self._reply(await self._opportunities.get(current_principal(), opportunity_id))
 
     async def SearchOpportunities(
         self, request: pb.SearchOpportunitiesRequest, context: Context
@@ -193,7 +194,7 @@ class OpportunityServicer(rpc.OpportunityServiceServicer):
         return pb.SearchOpportunitiesReply(
             opportunities=[
                 opportunity_message(
-                    s, self._opportunities.visible_application_count(viewer, s.opportunity)
+                    s, await self._applications.visible_count(viewer, s.opportunity)
                 )
                 for s in page.items
             ],
@@ -447,7 +448,9 @@ def register_all(
     interviews: Interviews,
     recommendations: Recommendations,
 ) -> None:
-    rpc.add_OpportunityServiceServicer_to_server(OpportunityServicer(opportunities), server)
+    rpc.add_OpportunityServiceServicer_to_server(
+        OpportunityServicer(opportunities, applications), server
+    )
     rpc.add_ApplicationServiceServicer_to_server(
         ApplicationServicer(applications, recommendations), server
     )

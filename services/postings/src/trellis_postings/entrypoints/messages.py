@@ -86,7 +86,7 @@ def interview_message(opportunity: Opportunity, entry: InterviewRequest) -> pb.I
     return to_message(data, pb.InterviewRequest())
 
 
-def disclosure_message(opportunity: Opportunity, entry: Disclosure) -> pb.Disclosure:
+def disclosure_message(opportunity_id: str, entry: Disclosure) -> pb.Disclosure:
     data: dict[str, Any] = entry.model_dump(mode="json")
-    data["opportunity_id"] = opportunity.opportunity_id
+    data["opportunity_id"] = opportunity_id
     return to_message(data, pb.Disclosure())
