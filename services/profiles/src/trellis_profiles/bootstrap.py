@@ -65,7 +65,11 @@ def build_core(
     mongo = make_client(settings.mongodb_uri, app_name="trellis-profiles")
     collection = mongo[settings.profiles_database]["profiles"]
     broker = make_broker(settings.kafka_bootstrap, client_id="trellis-profiles")
-    relay = OutboxRelay(collection, FastStreamPublisher(broker))
+    relay = OutboxRelay(
+        collection,
+        FastStreamPublisher(broker),
+        sweep_interval_s=settings.profiles_outbox_sweep_s,
+    )
     store = AggregateStore(
         collection,
         source=SOURCE,

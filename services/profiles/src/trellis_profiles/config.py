@@ -14,4 +14,9 @@ class ProfilesSettings(TrellisSettings):
     )
     profiles_database: str = Field(default="trellis_profiles", description="own database")
     profiles_consumer_group: str = Field(default="trellis-profiles")
+    profiles_outbox_sweep_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="how often the relay looks for events left by any process (a crash)",
+    )
     profiles_demo_size: int = Field(default=300, ge=0, description="people in the demo org")

@@ -519,6 +519,9 @@ class Profiles:
                     profile, extra = change(stored)
                     version = stored.version
                     if not extra and profile == stored.profile:
+                        # What we read is news to the index when another replica's
+                        # snapshot has not arrived yet (e.g. that replica died first).
+                        self._people.put(person_of(stored.profile, stored.version))
                         return Changed(stored.profile, stored.version, written=False)
                 try:
                     written = await self._write(profile, version, extra)
