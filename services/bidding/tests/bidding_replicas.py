@@ -12,8 +12,6 @@ score per pair, derived from the ids so that it is reproducible).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -31,9 +29,8 @@ from trellis_shared.contracts.profiles import (
     ProfileSnapshot,
     SnapshotAvailability,
 )
-from trellis_shared.events.envelope import Envelope, EventPayload, kafka_headers
 from trellis_shared.grpc.tokens import Principal, TokenCodec
-from trellis_shared.kafka.broker import make_broker
+from trellis_shared.testing.feeder import Feeder
 from trellis_shared.testing.infrastructure import Infrastructure, unique_suffix
 from trellis_shared.testing.replicas import ReplicaSet
 
@@ -108,28 +105,8 @@ def snapshot(employee_id: str, *, free_pct: int = 100, manager_id: str = "") -> 
     )
 
 
-@dataclass
-class Feeder:
-    """Publishes events as postings and profiles would (key = aggregate id)."""
-
-    bootstrap: str
-    prefix: str
-
-    async def publish(self, events: Sequence[tuple[str, str, EventPayload]]) -> None:
-        """(topic, key, payload) in order; one producer, acks=all."""
-        broker = make_broker(self.bootstrap, client_id="test-feeder")
-        await broker.start()
-        try:
-            for topic, key, payload in events:
-                envelope = Envelope.wrap(payload, source="test-feeder", subject=key)
-                await broker.publish(
-                    envelope.to_bytes(),
-                    topic=self.prefix + topic,
-                    key=key.encode(),
-                    headers=kafka_headers(envelope, {}),
-                )
-        finally:
-            await broker.stop()
+class BiddingFeeder(Feeder):
+    """Stretch postings and profile snapshots, as postings and profiles publish them."""
 
     async def postings(self, *published: OpportunityPublished) -> None:
         await self.publish(

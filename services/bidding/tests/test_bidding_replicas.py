@@ -20,7 +20,7 @@ import grpc
 import pytest
 from bidding_replicas import (
     HR,
-    Feeder,
+    BiddingFeeder,
     as_,
     bidding_replicas,
     snapshot,
@@ -46,7 +46,7 @@ TOPICS = (OPPORTUNITY_TOPIC, PROFILE_SNAPSHOT_TOPIC, ROUND_TOPIC, AWARD_TOPIC)
 @dataclass
 class TwoReplicas:
     replicas: ReplicaSet
-    feeder: Feeder
+    feeder: BiddingFeeder
     prefix: str
     bootstrap: str
     channels: list[grpc.aio.Channel]
@@ -67,7 +67,7 @@ async def two(
 ) -> AsyncIterator[TwoReplicas]:
     # Six partitions, as in production: a shared consumer group would split them.
     prefix = await kafka_namespace(*TOPICS, partitions=6)
-    feeder = Feeder(infrastructure.kafka_bootstrap, prefix)
+    feeder = BiddingFeeder(infrastructure.kafka_bootstrap, prefix)
     server, port = await start_fake_postings()
     replicas = bidding_replicas(infrastructure, prefix, port, tmp_path)
     try:
