@@ -70,15 +70,19 @@ class AggregateStore:
         *,
         expected_version: int,
         events: Sequence[EventPayload] = (),
+        subject: str | None = None,
     ) -> int:
         """Write state and events atomically; return the new version.
 
         `expected_version` 0 means "create": it fails if the aggregate exists.
+        `subject` (the events' subject and Kafka key) defaults to the aggregate id;
+        an aggregate that belongs to a larger one (an application of a posting)
+        names the larger one, so all their events keep one order.
         """
         if len(events) >= EVENTS_PER_SAVE_LIMIT:
             raise ValueError(f"at most {EVENTS_PER_SAVE_LIMIT - 1} events per save")
         new_version = expected_version + 1
-        entries = self._outbox_entries(aggregate_id, new_version, events)
+        entries = self._outbox_entries(subject or aggregate_id, new_version, events)
         if entries:  # before the write: a relay must be able to find it if we die after
             await self._due.note([aggregate_id])
         async with PROCESS_WRITE_LOCKS.hold(document_key(self._collection, aggregate_id)):
@@ -91,12 +95,12 @@ class AggregateStore:
         return new_version
 
     def _outbox_entries(
-        self, aggregate_id: str, version: int, events: Sequence[EventPayload]
+        self, subject: str, version: int, events: Sequence[EventPayload]
     ) -> dict[str, dict[str, Any]]:
         entries: dict[str, dict[str, Any]] = {}
         for index, payload in enumerate(events):
             spec = self._registry.spec_for(payload)
-            envelope = Envelope.wrap(payload, source=self._source, subject=aggregate_id)
+            envelope = Envelope.wrap(payload, source=self._source, subject=subject)
             entries[envelope.id] = outbox_entry(
                 envelope,
                 topic=self._topic_prefix + spec.topic,
