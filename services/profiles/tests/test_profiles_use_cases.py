@@ -144,3 +144,25 @@ async def test_unknown_skills_in_a_search_are_named() -> None:
     with pytest.raises(InvalidArgument) as caught:
         await profiles.search(HR, SearchCriteria(min_levels={"python": 3, "nope": 2}), 10, "")
     assert [v.description for v in caught.value.violations] == ["unknown skill id 'nope'"]
+
+
+async def test_importing_someone_another_replica_just_created_doubles_nothing() -> None:
+    # Two replicas on one database; the second has not yet followed the first's snapshot,
+    # so its people index does not know d1: the bulk insert finds d1 and changes it instead.
+    fake = FakeProfiles()
+    first, second = Profiles(fake, TAXONOMY), Profiles(fake, TAXONOMY)
+    row = ImportRow(2, "d1", OrgData(name="First", email="first@example.com"), {"python": 3})
+    await apply_rows(first, IMPORTER, [row], ImportReport(rows=1))
+    assert "d1" not in second.people
+
+    again = await apply_rows(second, IMPORTER, [row], ImportReport(rows=1))
+    assert (again.created_or_changed, again.unchanged) == (0, 1)
+    assert fake.rows["d1"].version == 1
+    assert "d1" in second.people  # what it read, it now knows
+
+    renamed = ImportRow(2, "d1", OrgData(name="Renamed", email="first@example.com"), {"python": 3})
+    third = Profiles(fake, TAXONOMY)
+    changed = await apply_rows(third, IMPORTER, [renamed], ImportReport(rows=1))
+    assert (changed.created_or_changed, changed.unchanged) == (1, 0)
+    assert fake.rows["d1"].version == 2
+    assert fake.rows["d1"].profile.org.name == "Renamed"

@@ -26,7 +26,7 @@ from trellis_shared.grpc.tokens import Principal, TokenCodec
 
 # Small batches: each call stays well inside its deadline even when the embedded
 # database is busy with other services, and progress moves often.
-BATCH = 50
+BATCH = 250
 BATCH_TIMEOUT_S = 300
 IMPORT_CALLER = Principal("org-import", frozenset({"service"}))
 
