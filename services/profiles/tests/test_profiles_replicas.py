@@ -173,6 +173,16 @@ async def test_a_change_through_one_replica_shows_on_the_other(replicas: Replica
     # a colleague does not.
     assert await free_share_seen_by(second, "boss") == 20
     assert await free_share_seen_by(second, "colleague") == 0
+    # Replica 1 now holds alice in memory; a change through replica 0 replaces it there.
+    await first.SetPreferences(
+        pb.SetPreferencesRequest(
+            employee_id="alice",
+            availability=pb.Availability(share_free_pct=30),
+            visibility="everyone",
+        ),
+        metadata=as_("alice"),
+    )
+    assert await eventually(lambda: _equals(free_share_seen_by(second, "boss"), 30))
     reports = await replicas.org_chart(1).ListDirectReports(
         pb.ListDirectReportsRequest(manager_id="mgr"), metadata=as_("mgr", "manager")
     )

@@ -12,6 +12,7 @@ from pymongo import AsyncMongoClient
 from trellis_profiles.adapters.mongo_profiles import MongoProfileRepository
 from trellis_profiles.adapters.snapshot_follower import SnapshotFollower
 from trellis_profiles.adapters.taxonomy_files import load_default_taxonomy
+from trellis_profiles.app.recent_profiles import RecentProfiles
 from trellis_profiles.app.use_cases import Profiles
 from trellis_profiles.app.work_events import handle_work_event
 from trellis_profiles.config import ProfilesSettings
@@ -78,7 +79,9 @@ def build_core(
         topic_prefix=settings.topic_prefix,
     )
     repository = MongoProfileRepository(store)
-    return mongo, broker, relay, repository, Profiles(repository, taxonomy), taxonomy
+    recent = RecentProfiles(settings.profiles_cache_size)
+    profiles = Profiles(repository, taxonomy, recent=recent)
+    return mongo, broker, relay, repository, profiles, taxonomy
 
 
 def build_app(settings: ProfilesSettings, retry: RetryPolicy | None = None) -> ProfilesApp:

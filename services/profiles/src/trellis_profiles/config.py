@@ -19,4 +19,9 @@ class ProfilesSettings(TrellisSettings):
         gt=0,
         description="how often the relay looks for events left by any process (a crash)",
     )
+    profiles_cache_size: int = Field(
+        default=10_000,
+        ge=0,
+        description="profiles kept in memory for reads (about 13 KB each; 0 = none)",
+    )
     profiles_demo_size: int = Field(default=300, ge=0, description="people in the demo org")

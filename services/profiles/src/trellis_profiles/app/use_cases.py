@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 
 from trellis_profiles.app.people import person_of, person_of_snapshot
 from trellis_profiles.app.ports import NewProfile, ProfileRepository, SearchCriteria, Stored
+from trellis_profiles.app.recent_profiles import RecentProfiles
 from trellis_profiles.app.snapshots import snapshot_of
 from trellis_profiles.domain import access
 from trellis_profiles.domain.ledger import LedgerCheck, check_commitment
@@ -88,11 +89,13 @@ class Profiles:
         clock: Clock = utc_now,
         *,
         people: PeopleIndex | None = None,
+        recent: RecentProfiles | None = None,
     ) -> None:
         self._repo = repository
         self._taxonomy = taxonomy
         self._clock = clock
         self._people = people if people is not None else PeopleIndex()
+        self._recent = recent if recent is not None else RecentProfiles()
 
     # -- the people index ---------------------------------------------------
 
@@ -116,7 +119,7 @@ class Profiles:
     # -- reads --------------------------------------------------------------
 
     async def get(self, viewer: Principal, employee_id: str) -> tuple[Profile, int]:
-        stored = await self._require(employee_id)
+        stored = await self._require_recent(employee_id)
         needs_chain = not access.reads_everything(viewer, employee_id)
         chain = self._chain_of(stored.profile) if needs_chain else []
         seen = access.read_access(viewer, stored.profile, chain)
@@ -159,7 +162,7 @@ class Profiles:
         found = self._people.search(criteria, visibilities, page_token, page_size + 1)
         more = len(found) > page_size
         page_ids = [person.employee_id for person in found[:page_size]]
-        stored = await self._repo.get_many(page_ids)
+        stored = await self._recent_many(page_ids)
         # The index may trail the database by a moment (another replica's save not
         # yet followed): each fetched profile is checked again, so a profile that
         # was just hidden or lost the skill never shows.
@@ -204,7 +207,7 @@ class Profiles:
         return chain_of(own, manager_of)
 
     async def direct_reports(self, viewer: Principal, manager_id: str) -> list[tuple[Profile, int]]:
-        found = await self._repo.get_many(self._people.direct_reports(manager_id))
+        found = await self._recent_many(self._people.direct_reports(manager_id))
         # Kept only if the stored profile still names this manager (the index may trail).
         reports = [s for _, s in sorted(found.items()) if s.profile.org.manager_id == manager_id]
         return [
@@ -508,6 +511,10 @@ class Profiles:
                 stored = await self._repo.get(employee_id)
                 if stored is None and create is None:
                     raise NotFound(f"profile {employee_id!r} not found")
+                if stored is not None:
+                    # What we read is news to the index and the cache when another
+                    # replica's snapshot has not arrived yet (e.g. that replica died).
+                    self._remember(stored)
                 extra: Sequence[EventPayload] = ()
                 if stored is None:
                     if expected_version:
@@ -519,9 +526,6 @@ class Profiles:
                     profile, extra = change(stored)
                     version = stored.version
                     if not extra and profile == stored.profile:
-                        # What we read is news to the index when another replica's
-                        # snapshot has not arrived yet (e.g. that replica died first).
-                        self._people.put(person_of(stored.profile, stored.version))
                         return Changed(stored.profile, stored.version, written=False)
                 try:
                     written = await self._write(profile, version, extra)
@@ -538,5 +542,35 @@ class Profiles:
         written = await self._repo.save(
             profile, expected_version=version, events=[snapshot_of(profile, version + 1), *extra]
         )
-        self._people.put(person_of(profile, written))  # read-your-writes on this replica
+        self._remember(Stored(profile, written))  # read-your-writes on this replica
         return written
+
+    def _remember(self, stored: Stored) -> None:
+        self._people.put(person_of(stored.profile, stored.version))
+        self._recent.put(stored, self._newest_known(stored.profile.employee_id))
+
+    def _newest_known(self, employee_id: str) -> int:
+        person = self._people.get(employee_id)
+        return 0 if person is None else person.version
+
+    async def _require_recent(self, employee_id: str) -> Stored:
+        """For reads: the cached profile when it is current, else one lookup by id."""
+        stored = self._recent.get(employee_id, self._newest_known(employee_id))
+        if stored is None:
+            stored = await self._require(employee_id)
+            self._remember(stored)
+        return stored
+
+    async def _recent_many(self, employee_ids: Sequence[str]) -> dict[str, Stored]:
+        found: dict[str, Stored] = {}
+        missing: list[str] = []
+        for employee_id in employee_ids:
+            stored = self._recent.get(employee_id, self._newest_known(employee_id))
+            if stored is None:
+                missing.append(employee_id)
+            else:
+                found[employee_id] = stored
+        for employee_id, stored in (await self._repo.get_many(missing)).items():
+            self._remember(stored)
+            found[employee_id] = stored
+        return found
