@@ -152,11 +152,13 @@ def build_app(
     people = PeopleReadModel(ProfilesClient(profiles_client))
     application_relay = OutboxRelay(database["applications"], FastStreamPublisher(broker))
     application_store = MongoApplications(
-        database["applications"],
-        source=SOURCE,
-        registry=REGISTRY,
-        topic_prefix=settings.topic_prefix,
-        on_saved=application_relay.nudge,
+        AggregateStore(
+            database["applications"],
+            source=SOURCE,
+            registry=REGISTRY,
+            on_saved=application_relay.nudge,
+            topic_prefix=settings.topic_prefix,
+        )
     )
     writes = ApplicationWrites(
         application_store, MongoApplicationLists(database["application_lists"])
