@@ -6,7 +6,6 @@ from datetime import date, datetime
 
 from pydantic import Field
 
-from trellis_shared.contracts.catalog import REGISTRY
 from trellis_shared.contracts.common import SkillLevel
 from trellis_shared.events import EventPayload
 
@@ -69,6 +68,8 @@ class RoundCleared(EventPayload):
     employee_ids: list[str] = []
 
 
-REGISTRY.register(AssignmentAwarded, topic=AWARD_TOPIC)
-for _payload in (RoundOpened, RoundClosed, RoundCleared):
-    REGISTRY.register(_payload, topic=ROUND_TOPIC)
+# Every payload of this module by topic; the catalog registers them.
+TOPICS: dict[str, tuple[type[EventPayload], ...]] = {
+    AWARD_TOPIC: (AssignmentAwarded,),
+    ROUND_TOPIC: (RoundOpened, RoundClosed, RoundCleared),
+}

@@ -6,7 +6,6 @@ from datetime import date
 
 from pydantic import Field
 
-from trellis_shared.contracts.catalog import REGISTRY
 from trellis_shared.events import EventPayload
 
 MATCH_TOPIC = "trellis.mentorship.match.v1"
@@ -34,10 +33,6 @@ class MentorshipCompleted(EventPayload):
     mentee_id: str = Field(min_length=1)
     completed_on: date
     topics: list[str] = []
-
-
-REGISTRY.register(MentorshipActivated, topic=MATCH_TOPIC)
-REGISTRY.register(MentorshipCompleted, topic=MATCH_TOPIC)
 
 
 # --- The rest of the match lifecycle (added with the service; profiles ignores these). ---
@@ -142,14 +137,17 @@ class CycleClosed(EventPayload):
     cycle_id: str = Field(min_length=1)
 
 
-for _match_event in (
-    MatchProposed,
-    MatchRequested,
-    MatchAccepted,
-    MatchDeclined,
-    MentorshipFeedbackGiven,
-    MentorshipEnded,
-):
-    REGISTRY.register(_match_event, topic=MATCH_TOPIC)
-for _cycle_event in (CycleOpened, CycleRun, CycleClosed):
-    REGISTRY.register(_cycle_event, topic=CYCLE_TOPIC)
+# Every payload of this module by topic; the catalog registers them.
+TOPICS: dict[str, tuple[type[EventPayload], ...]] = {
+    MATCH_TOPIC: (
+        MentorshipActivated,
+        MentorshipCompleted,
+        MatchProposed,
+        MatchRequested,
+        MatchAccepted,
+        MatchDeclined,
+        MentorshipFeedbackGiven,
+        MentorshipEnded,
+    ),
+    CYCLE_TOPIC: (CycleOpened, CycleRun, CycleClosed),
+}

@@ -14,7 +14,6 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from trellis_shared.contracts.catalog import REGISTRY
 from trellis_shared.contracts.common import SkillLevel
 from trellis_shared.events import EventPayload
 
@@ -237,7 +236,7 @@ class WorkCompleted(EventPayload):
     skills_demonstrated: list[SkillLevel] = []
 
 
-_TOPICS: dict[str, tuple[type[EventPayload], ...]] = {
+TOPICS: dict[str, tuple[type[EventPayload], ...]] = {
     OPPORTUNITY_TOPIC: (
         OpportunityPublished,
         OpportunityUpdated,
@@ -262,6 +261,3 @@ _TOPICS: dict[str, tuple[type[EventPayload], ...]] = {
         InterestInterviewCompleted,
     ),
 }
-for _topic, _payloads in _TOPICS.items():
-    for _payload in _payloads:
-        REGISTRY.register(_payload, topic=_topic)

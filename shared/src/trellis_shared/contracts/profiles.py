@@ -6,7 +6,6 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from trellis_shared.contracts.catalog import REGISTRY
 from trellis_shared.events import EventPayload
 
 PROFILE_SNAPSHOT_TOPIC = "trellis.profiles.profile-snapshot.v1"  # compacted, key = employee id
@@ -103,5 +102,8 @@ class SkillEndorsed(EventPayload):
     endorsed_by: str = Field(min_length=1)
 
 
-REGISTRY.register(ProfileSnapshot, topic=PROFILE_SNAPSHOT_TOPIC)
-REGISTRY.register(SkillEndorsed, topic=PROFILE_TOPIC)
+# Every payload of this module by topic; the catalog registers them.
+TOPICS: dict[str, tuple[type[EventPayload], ...]] = {
+    PROFILE_SNAPSHOT_TOPIC: (ProfileSnapshot,),
+    PROFILE_TOPIC: (SkillEndorsed,),
+}

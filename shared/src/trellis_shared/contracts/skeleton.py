@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from trellis_shared.contracts.catalog import REGISTRY
 from trellis_shared.events import EventPayload
 
 TALLY_TOPIC = "trellis.skeleton.tally.v1"
@@ -20,4 +19,5 @@ class TallyIncremented(EventPayload):
     sequence: int = Field(ge=1, description="the tally's version after this increment")
 
 
-REGISTRY.register(TallyIncremented, topic=TALLY_TOPIC)
+# Every payload of this module by topic; the catalog registers them.
+TOPICS: dict[str, tuple[type[EventPayload], ...]] = {TALLY_TOPIC: (TallyIncremented,)}
