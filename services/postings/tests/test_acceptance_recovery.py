@@ -126,3 +126,25 @@ def test_a_failed_application_write_gives_the_seat_back_at_once() -> None:
         assert posting.status is Status.OPEN
 
     asyncio.run(scenario())
+
+
+def test_counts_hide_a_confidential_application_from_a_chain_that_grew_into_the_posting() -> None:
+    """After a re-organisation the hiring manager is the applicant's manager:
+    the count must not reveal the confidential application (until disclosure)."""
+
+    async def scenario() -> None:
+        w = world()
+        posting = await w.opportunities.create(HM, Kind.JOB, details(Kind.JOB), publish=True)
+        opportunity = posting.opportunity
+        await w.applications.submit(
+            E1, opportunity.opportunity_id, request_id="r", note="", confidential=True
+        )
+        hr = Principal("hr", frozenset({"employee", "hr_admin"}))
+        assert await w.applications.visible_count(HM, opportunity) == 1
+        assert await w.applications.visible_count(hr, opportunity) == 1
+        w.applications._directory.managers["e1"] = "hm"  # type: ignore[attr-defined]
+        assert await w.applications.visible_count(HM, opportunity) == 0
+        assert await w.applications.for_opportunity(HM, opportunity.opportunity_id) == []
+        assert await w.applications.visible_count(hr, opportunity) == 1
+
+    asyncio.run(scenario())
