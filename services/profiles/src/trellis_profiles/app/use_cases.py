@@ -9,6 +9,7 @@ other replicas' saves through their snapshots (see `follow_snapshot`).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -284,14 +285,14 @@ class Profiles:
         Per person: True when written, False when nothing changed (a repeated
         import writes nothing), or the error that refused them. Chains and
         cycles are checked against the people index (plus the rows before in
-        this batch); only people the index knows are read, and new people are
-        created together in one bulk insert, each document with its own
-        snapshot event. Someone the index did not know yet (another replica's
-        fresh import) comes back from the insert as existing and takes the
-        one-by-one path, so a retried or concurrent import doubles nothing.
+        this batch); people the index knows are changed one by one (read,
+        compare, write only if different), new people are created together in
+        one bulk insert, each document with its own snapshot event. Someone
+        the index did not know yet (another replica's fresh import) comes back
+        from the insert as existing and takes the one-by-one path, so a retried
+        or concurrent import doubles nothing.
         """
         access.may_edit_org_data(viewer)
-        existing = await self._repo.get_many([e for e, _, _ in people if e in self._people])
         batch_managers: dict[str, str] = {}
 
         def manager_of(employee_id: str) -> str | None:
@@ -310,18 +311,19 @@ class Profiles:
                 outcomes.append(error)
                 continue
             batch_managers[employee_id] = org.manager_id  # later rows see this one
-            stored = existing.get(employee_id)
-            if stored is None:
+            if employee_id in self._people:
+                outcomes.append(False)  # decided below, by the versioned change
+            else:
                 creates[index] = self._imported(
                     Profile(employee_id=employee_id, org=org), org, levels
                 )
                 outcomes.append(True)
-            else:
-                outcomes.append(False)  # decided below, by the versioned change
         await self._create_imported(creates, people, outcomes)
-        for index, (employee_id, org, levels) in enumerate(people):
-            if outcomes[index] is False:
-                outcomes[index] = await self._import_existing(employee_id, org, levels)
+        known = [i for i, outcome in enumerate(outcomes) if outcome is False]
+        # Different people, so their read-change-writes may overlap.
+        changed = await asyncio.gather(*(self._import_existing(*people[i]) for i in known))
+        for index, outcome in zip(known, changed, strict=True):
+            outcomes[index] = outcome
         return outcomes
 
     def _imported(self, profile: Profile, org: OrgData, levels: Mapping[str, int]) -> Profile:
@@ -390,12 +392,13 @@ class Profiles:
         self._require_known_skills([skill_id], "skill_id")
         if not 1 <= level <= 5:
             raise InvalidArgument("bad level", [FieldViolation("level", "must be between 1 and 5")])
-        if validate:
-            access.may_validate(viewer)
         source = SkillSource.VALIDATED if validate else SkillSource.MANAGER_ENDORSED
 
         def change(stored: Stored) -> tuple[Profile, Sequence[EventPayload]]:
-            if not validate:
+            # After the read, as always: an unknown profile is NOT_FOUND for everyone.
+            if validate:
+                access.may_validate(viewer)
+            else:
                 access.may_endorse(viewer, stored.profile)
             profile = endorse_skill(
                 stored.profile, skill_id, level, source, viewer.subject, self._clock()
