@@ -14,6 +14,11 @@ from trellis_bidding.domain.wallets import Wallet
 from trellis_shared.mongo.model_store import Versioned
 
 FIELDS = {"version": 1, "state": 1}
+# At most this many statements in one update command. FerretDB 1.24 holds one
+# pooled SQLite connection per statement until the whole command ends, and its
+# pool has 100: a bulk write of 100 or more updates deadlocks the database
+# (measured; every later query on it hangs until FerretDB restarts).
+STATEMENTS_PER_COMMAND = 50
 SETTLED = [RoundStatus.CLEARED.value, RoundStatus.CANCELLED.value]
 
 
@@ -43,19 +48,20 @@ class MongoQueries:
         # One bulk write instead of a read and a write per wallet: at 50,000
         # bidders that is the difference between seconds and minutes. Each update
         # is still conditional on the version read, so a concurrent change wins.
-        if not changes:
-            return 0
-        result = await self._wallets.bulk_write(
-            [
-                UpdateOne(
-                    {"_id": key, "version": version},
-                    {"$set": {"state": wallet.model_dump(mode="json")}, "$inc": {"version": 1}},
-                )
-                for key, version, wallet in changes
-            ],
-            ordered=False,
-        )
-        return int(result.modified_count)
+        written = 0
+        for start in range(0, len(changes), STATEMENTS_PER_COMMAND):
+            result = await self._wallets.bulk_write(
+                [
+                    UpdateOne(
+                        {"_id": key, "version": version},
+                        {"$set": {"state": wallet.model_dump(mode="json")}, "$inc": {"version": 1}},
+                    )
+                    for key, version, wallet in changes[start : start + STATEMENTS_PER_COMMAND]
+                ],
+                ordered=False,
+            )
+            written += int(result.modified_count)
+        return written
 
     async def wallets_released_by(self, manager_id: str) -> list[Versioned[Wallet]]:
         cursor = self._wallets.find(
@@ -103,11 +109,11 @@ class MongoBalances:
     async def set_carried(self, updates: dict[str, int]) -> None:
         # Idempotent (the same values whoever writes them), so bulk and unlocked.
         items = sorted(updates.items())
-        for start in range(0, len(items), 1000):
+        for start in range(0, len(items), STATEMENTS_PER_COMMAND):
             await self._collection.bulk_write(
                 [
                     ReplaceOne({"_id": key}, {"_id": key, "carried": carried}, upsert=True)
-                    for key, carried in items[start : start + 1000]
+                    for key, carried in items[start : start + STATEMENTS_PER_COMMAND]
                 ],
                 ordered=False,
             )

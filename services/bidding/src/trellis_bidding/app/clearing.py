@@ -51,7 +51,8 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 # Award events go out in chunks: one save holds fewer than 1,000 events.
 AWARDS_PER_SAVE = 500
-# Wallet results go out in bulk writes of this many (one round trip each).
+# Wallet results go to the database in bulk, this many per call (the adapter
+# splits them further into commands the embedded database can take).
 RESULTS_PER_WRITE = 1000
 WON_OR_LOST = {
     BidOutcome.WON: "won",
