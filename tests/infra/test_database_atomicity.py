@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pymongo import AsyncMongoClient, UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 
 from trellis_shared.testing.infrastructure import Infrastructure
@@ -77,3 +78,23 @@ async def test_no_increment_lost_across_processes(
     final = await mongo_database["race"].find_one({"_id": "contested"})
     assert final is not None
     assert final["wins"] == PROCESSES * ROUNDS
+
+
+async def test_a_bulk_write_of_many_updates_completes(
+    infrastructure: Infrastructure, mongo_database: AsyncDatabase[dict[str, Any]]
+) -> None:
+    """Upstream FerretDB keeps every statement's cursor (and its pooled SQLite
+    connection) open until the whole command ends, so a bulk write of 100 or
+    more updates hung the database; bulk writes of results and wallets need it."""
+    statements = 300
+    await mongo_database["bulk"].insert_many([{"_id": n, "v": 0} for n in range(statements)])
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
+        infrastructure.mongodb_uri, socketTimeoutMS=30_000
+    )
+    try:
+        result = await client[mongo_database.name]["bulk"].bulk_write(
+            [UpdateOne({"_id": n, "v": 0}, {"$set": {"v": 1}}) for n in range(statements)]
+        )
+    finally:
+        await client.close()
+    assert result.modified_count == statements
