@@ -27,6 +27,8 @@ from collections.abc import Callable
 from benchmarks import (
     bidding_bids,
     bidding_clearing,
+    bidding_round_e2e,
+    mentorship_cycle_e2e,
     mentorship_matching,
     postings_recommend,
     postings_submit,
@@ -116,6 +118,8 @@ def main() -> int:
         profiles.main() == 0,
         postings_submit.main() == 0,
         bidding_bids.main() == 0,
+        bidding_round_e2e.main() == 0,  # 50,000 bidders cleared through the service
+        mentorship_cycle_e2e.main() == 0,  # 10,000 mentees run through the service
     ]
     # Pure engines: their targets are checked (best-of runs, baselines in the same run).
     engines = [

@@ -31,11 +31,10 @@ from benchmarks.profiles import (
     SECRET,
     Endpoints,
     bench_topics,
-    cancel_and_wait,
-    every_step,
     infrastructure,
     quiet_library_logs,
 )
+from benchmarks.service_process import cancel_and_wait, every_step
 from trellis.bidding.v1 import bidding_pb2 as pb
 from trellis.bidding.v1 import bidding_pb2_grpc as rpc
 from trellis_bidding.bootstrap import BiddingApp, build_app

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import sys
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from types import ModuleType
 
@@ -86,3 +86,25 @@ def rss_mib(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+async def every_step(*steps: Callable[[], Awaitable[object]]) -> None:
+    """Run each clean-up step even if an earlier one failed; re-raise the first failure."""
+    first: Exception | None = None
+    for step in steps:
+        try:
+            await step()
+        except Exception as error:
+            first = first or error
+    if first is not None:
+        raise first
+
+
+async def cancel_and_wait(task: asyncio.Task[None] | None) -> None:
+    """Cancel a background loop (a relay pass may take long on FerretDB) and wait for it.
+
+    An event published but not yet marked sent is published again later and
+    dropped by consumers as a duplicate; the benchmark drops its data anyway."""
+    if task is not None:
+        task.cancel()
+        await asyncio.wait([task])
