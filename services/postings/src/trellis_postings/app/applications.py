@@ -104,7 +104,14 @@ class Applications:
             self._lists.add(lists_of.person_list(employee_id), application_id, {}),
         )
         saved = await self._writes.decide(application_id, decide)
-        await self._note_disclosure(saved.application)
+        if previous is not None or saved.application.disclosed_at is not None:
+            # The summary hid more while the write was in flight (the older
+            # application's confidentiality); now it can say exactly what is stored.
+            await self._lists.add(
+                lists_of.posting_list(opportunity_id),
+                application_id,
+                lists_of.summary_of(saved.application),
+            )
         return Seen(posting, saved.application, False)
 
     async def _note_disclosure(self, application: Application) -> None:
