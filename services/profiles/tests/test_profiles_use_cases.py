@@ -20,7 +20,7 @@ from trellis_profiles.app.org_import import (
 from trellis_profiles.app.synthetic_org import generate_organisation
 from trellis_profiles.app.use_cases import Profiles
 from trellis_profiles.app.work_events import handle_work_event
-from trellis_profiles.domain.profile import OrgData
+from trellis_profiles.domain.profile import Availability, Mobility, OrgData, Visibility
 from trellis_shared.contracts.mentorship import MentorshipActivated, MentorshipCompleted
 from trellis_shared.contracts.profiles import ProfileSnapshot
 from trellis_shared.errors import InvalidArgument
@@ -166,3 +166,27 @@ async def test_importing_someone_another_replica_just_created_doubles_nothing() 
     assert (changed.created_or_changed, changed.unchanged) == (1, 0)
     assert fake.rows["d1"].version == 2
     assert fake.rows["d1"].profile.org.name == "Renamed"
+
+
+async def test_a_batch_read_follows_the_same_rules_as_single_reads() -> None:
+    fake = FakeProfiles()
+    profiles = Profiles(fake, TAXONOMY)
+    for employee_id, manager_id in (("mgr", ""), ("alice", "mgr"), ("bob", "mgr")):
+        org = OrgData(name=employee_id, email=f"{employee_id}@example.com", manager_id=manager_id)
+        await profiles.upsert_org(HR, employee_id, org)
+    await profiles.set_preferences(
+        Principal("bob", frozenset({"employee"})),
+        "bob",
+        Availability(share_free_pct=40),
+        Mobility(),
+        Visibility.HIDDEN,
+    )
+    colleague = Principal("carol", frozenset({"employee"}))
+    seen = await profiles.get_many(colleague, ["bob", "nobody", "alice", "alice"])
+    assert [p.employee_id for p, _ in seen] == ["alice"]  # hidden and unknown left out
+    manager = Principal("mgr", frozenset({"employee", "manager"}))
+    seen = await profiles.get_many(manager, ["bob", "alice"])
+    assert [(p.employee_id, p.availability.share_free_pct) for p, _ in seen] == [
+        ("bob", 40),
+        ("alice", 0),
+    ]

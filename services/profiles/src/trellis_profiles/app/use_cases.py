@@ -120,7 +120,10 @@ class Profiles:
     # -- reads --------------------------------------------------------------
 
     async def get(self, viewer: Principal, employee_id: str) -> tuple[Profile, int]:
-        stored = await self._require_recent(employee_id)
+        return self._as_seen(viewer, await self._require_recent(employee_id))
+
+    def _as_seen(self, viewer: Principal, stored: Stored) -> tuple[Profile, int]:
+        employee_id = stored.profile.employee_id
         needs_chain = not access.reads_everything(viewer, employee_id)
         chain = self._chain_of(stored.profile) if needs_chain else []
         seen = access.read_access(viewer, stored.profile, chain)
@@ -136,10 +139,14 @@ class Profiles:
             raise InvalidArgument(
                 "too many ids", [FieldViolation("employee_ids", f"at most {MAX_BATCH} per call")]
             )
+        ids = list(dict.fromkeys(employee_ids))
+        stored = await self._recent_many(ids)  # the misses looked up concurrently
         found = []
-        for employee_id in dict.fromkeys(employee_ids):
+        for employee_id in ids:
+            if employee_id not in stored:
+                continue
             try:
-                found.append(await self.get(viewer, employee_id))
+                found.append(self._as_seen(viewer, stored[employee_id]))
             except NotFound:
                 continue
         return found
