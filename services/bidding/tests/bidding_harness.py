@@ -51,6 +51,7 @@ async def running_bidding(
     await app.grpc.start()
     background += [
         asyncio.create_task(app.relay.run(stop)),
+        asyncio.create_task(app.announcement_relay.run(stop)),
         asyncio.create_task(app.sweep_forever(stop)),
     ]
     try:

@@ -257,11 +257,16 @@ async def test_clearing_asked_of_both_replicas_at_once_happens_once(two: TwoRepl
 
     cleared = await eventually(cleared_seen, timeout_s=60)
     assert len({event_id for event_id, _ in cleared}) == 1
-    # The relay sends a round's events in order, so the awards went out before it.
-    records = await read_topic(two.bootstrap, two.prefix + AWARD_TOPIC, 100, timeout_s=3)
-    awards: dict[str, tuple[str, str]] = {}
-    for record in records:
-        envelope = envelope_from_kafka(record.value)
-        awards[envelope.id] = (envelope.data["assignment_id"], envelope.data["employee_id"])
+
+    # Award events live in their own documents (their own relay): wait for them.
+    async def awards_seen() -> dict[str, tuple[str, str]]:
+        records = await read_topic(two.bootstrap, two.prefix + AWARD_TOPIC, 100, timeout_s=3)
+        found = {}
+        for record in records:
+            envelope = envelope_from_kafka(record.value)
+            found[envelope.id] = (envelope.data["assignment_id"], envelope.data["employee_id"])
+        return found if len(found) >= 4 else {}
+
+    awards: dict[str, tuple[str, str]] = await eventually(awards_seen, timeout_s=60)
     assert len(awards) == 4, f"{len(awards)} award events for 4 awards"
     assert len(set(awards.values())) == 4

@@ -60,6 +60,7 @@ class BiddingApp:
     mongo: AsyncMongoClient[Any]
     broker: KafkaBroker
     relay: OutboxRelay
+    announcement_relay: OutboxRelay
     queries: MongoQueries
     catalog: Catalog
     bidders: Bidders
@@ -111,6 +112,15 @@ def build_app(
     database = mongo[settings.bidding_database]
     broker = make_broker(settings.kafka_bootstrap, client_id="trellis-bidding")
     relay = OutboxRelay(database["rounds"], FastStreamPublisher(broker))
+    # Award events live in small announcement documents with their own relay.
+    announcement_relay = OutboxRelay(database["announcements"], FastStreamPublisher(broker))
+    announcements = AggregateStore(
+        database["announcements"],
+        source=SOURCE,
+        registry=REGISTRY,
+        on_saved=announcement_relay.nudge,
+        topic_prefix=settings.topic_prefix,
+    )
     rounds_store = ModelStore(
         AggregateStore(
             database["rounds"],
@@ -159,6 +169,7 @@ def build_app(
         balances,
         PostingsFits(postings_client),
         clock,
+        announcements,
     )
 
     async def on_posting(envelope: Envelope, record: ConsumedRecord) -> None:
@@ -210,6 +221,7 @@ def build_app(
         mongo=mongo,
         broker=broker,
         relay=relay,
+        announcement_relay=announcement_relay,
         queries=queries,
         catalog=catalog,
         bidders=bidders,

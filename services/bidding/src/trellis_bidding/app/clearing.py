@@ -7,12 +7,15 @@ moment, so the round document is the commit point. The claim (`closed →
 clearing`) is one version-checked write that exactly one clearer wins, taken
 BEFORE the wallets are read so that the losers do no work. The awards are
 recorded on the round once, then announced in chunks: each chunk is one
-version-checked write that appends its `assignment.awarded` events to the
-outbox and advances `awards_announced`, so no award is announced twice even if
-two clearers overlap. Wallet results follow in bulk, conditional on the
-version each wallet was read at, and the round turns `cleared` (with its one
-`round.cleared` event) only after that. If a process dies in between, its claim
-goes stale and the next clearing finishes the job with the recorded awards.
+document of its own (an announcement: at most AWARDS_PER_BATCH events, keyed
+by the round and the batch number) created with "must not exist", so no award
+is announced twice even if two clearers overlap. Small documents keep the
+relay cheap: it marks each event sent with a write of the document holding
+it, and the round document is large (every bidder id). Wallet results follow
+in bulk, conditional on the version each wallet was read at, and the round
+turns `cleared` (with its one `round.cleared` event) only after that. If a
+process dies in between, its claim goes stale and the next clearing finishes
+the job with the recorded awards.
 """
 
 from __future__ import annotations
@@ -42,15 +45,16 @@ from trellis_bidding.domain.stability import envy_count, find_blocking_pairs
 from trellis_bidding.domain.wallets import Outcome, Result, Wallet, wallet_id
 from trellis_shared.contracts.bidding import AssignmentAwarded
 from trellis_shared.contracts.common import SkillLevel
-from trellis_shared.errors import FailedPrecondition
+from trellis_shared.errors import FailedPrecondition, StaleVersion
 from trellis_shared.events import EventPayload
 from trellis_shared.grpc.tokens import Principal
+from trellis_shared.mongo.aggregate_store import AggregateStore
 from trellis_shared.mongo.model_store import ModelStore, Versioned
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
-# Award events go out in chunks: one save holds fewer than 1,000 events.
-AWARDS_PER_SAVE = 500
+# Award events go out in announcement documents of this many (see above).
+AWARDS_PER_BATCH = 100
 # Wallet results go to the database in bulk, this many per call (the adapter
 # splits them further into commands the embedded database can take).
 RESULTS_PER_WRITE = 1000
@@ -75,8 +79,10 @@ class Clearing:
         balances: Balances,
         fits: FitScores,
         clock: Clock,
+        announcements: AggregateStore,
     ) -> None:
         self._rounds = rounds_store
+        self._announcements = announcements
         self._wallets = wallets
         self._queries = queries
         self._catalog = catalog
@@ -181,15 +187,23 @@ class Clearing:
             return []
 
         saved = await self._rounds.apply(round_id, record)
-        while saved.value.awards_announced < len(saved.value.awards):
-            saved = await self._rounds.apply(round_id, self._announce_chunk)
+        await self._announce(saved.value)
         return saved
 
-    def _announce_chunk(self, round_: Round) -> list[EventPayload]:
-        start = round_.awards_announced
-        chunk = round_.awards[start : start + AWARDS_PER_SAVE]
-        round_.awards_announced = start + len(chunk)
-        return [self._award_event(round_, a) for a in chunk]
+    async def _announce(self, round_: Round) -> None:
+        """The recorded awards' events, batch by batch, each batch created once."""
+        for index, start in enumerate(range(0, len(round_.awards), AWARDS_PER_BATCH)):
+            chunk = round_.awards[start : start + AWARDS_PER_BATCH]
+            try:
+                await self._announcements.save(
+                    f"{round_.round_id}:awards:{index:05d}",
+                    {"round_id": round_.round_id, "batch": index, "awards": len(chunk)},
+                    expected_version=0,
+                    events=[self._award_event(round_, a) for a in chunk],
+                    subject=round_.round_id,  # one key per round, as before
+                )
+            except StaleVersion:
+                continue  # announced already, by a clearing that died or runs beside us
 
     def _award_event(self, round_: Round, award: Award) -> AssignmentAwarded:
         entry = self._catalog.get(award.assignment_id)

@@ -102,7 +102,7 @@ class Round(BaseModel):
     bidder_ids: list[str] = []
     awards: list[Award] = []
     awards_recorded: bool = False  # the first clearing to get this far fixes the awards
-    awards_announced: int = 0  # award events already written (they go out in chunks)
+    awards_announced: int = 0  # award events written (in announcement documents)
     blocking_pairs: int = 0
     envy: int = 0
     points_spent: int = 0
@@ -191,6 +191,7 @@ def finish_clearing(round_: Round, now: datetime) -> list[EventPayload]:
     round_.status = RoundStatus.CLEARED
     round_.cleared_at = now
     round_.results_written = True
+    round_.awards_announced = len(round_.awards)
     return [
         RoundCleared(
             round_id=round_.round_id,

@@ -35,7 +35,7 @@ async def serve(settings: BiddingSettings) -> None:
             grpc=app.grpc,
             relay=app.relay,
             prepare=app.prepare,
-            background=[app.sweep_forever],
+            background=[app.sweep_forever, app.announcement_relay.run],
             readers=app.readers,
         )
     finally:
