@@ -32,12 +32,11 @@ from enum import Enum
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
-from trellis_shared.events.envelope import decode_headers
 from trellis_shared.kafka.consumer import (
-    ConsumedRecord,
     DeadLetterSink,
     EventHandler,
     RetryPolicy,
+    consumed_record,
     process_record,
 )
 
@@ -154,14 +153,7 @@ class BroadcastReader:
             await consumer.stop()
 
     async def _handle(self, raw: ConsumerRecord[bytes, bytes]) -> None:
-        record = ConsumedRecord(
-            topic=raw.topic,
-            partition=raw.partition,
-            offset=raw.offset,
-            key=raw.key,
-            body=raw.value or b"",
-            headers=decode_headers(raw.headers or ()),
-        )
+        record = consumed_record(raw)
         await process_record(
             record,
             self._handler,

@@ -54,6 +54,17 @@ class ConsumedRecord:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+def consumed_record(raw: ConsumerRecord[bytes, bytes]) -> ConsumedRecord:
+    return ConsumedRecord(
+        topic=raw.topic,
+        partition=raw.partition,
+        offset=raw.offset,
+        key=raw.key,
+        body=raw.value or b"",
+        headers=decode_headers(raw.headers or ()),
+    )
+
+
 class Outcome(Enum):
     PROCESSED = "processed"
     DEAD_LETTERED = "dead_lettered"
@@ -199,15 +210,7 @@ def subscribe_events(
     sink = BrokerDeadLetterSink(broker)
 
     async def on_message(message: KafkaMessage) -> None:
-        raw = cast(ConsumerRecord[bytes, bytes], message.raw_message)
-        record = ConsumedRecord(
-            topic=raw.topic,
-            partition=raw.partition,
-            offset=raw.offset,
-            key=raw.key,
-            body=raw.value or b"",
-            headers=decode_headers(raw.headers or ()),
-        )
+        record = consumed_record(cast(ConsumerRecord[bytes, bytes], message.raw_message))
         await process_record(record, handler, consumer=group_id, dead_letters=sink, retry=retry)
 
     names = [topics] if isinstance(topics, str) else list(topics)
