@@ -9,16 +9,28 @@ confidentiality too) and marked disclosed only after the disclosure is stored.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 
 from trellis_postings.domain.applications import Application
 
+# A posting's list is split in this many documents: each submit rewrites one
+# small document (FerretDB rewrites a whole document on every update, so one
+# list of 2,000 summaries would make every submit slower than the last).
+POSTING_LIST_PARTS = 16
 SWEEP = "sweep"  # acceptances the clock still has work for (or that a crash left half-done)
 DISCLOSED = "disclosed"  # applications with an audit entry
 
 
-def posting_list(opportunity_id: str) -> str:
-    return f"posting:{opportunity_id}"
+def posting_list(opportunity_id: str, application_id: str) -> str:
+    """The part of the posting's list that holds this application."""
+    digest = hashlib.blake2b(application_id.encode(), digest_size=2).digest()
+    return f"posting:{opportunity_id}:{int.from_bytes(digest) % POSTING_LIST_PARTS}"
+
+
+def posting_lists(opportunity_id: str) -> list[str]:
+    """Every part of the posting's list."""
+    return [f"posting:{opportunity_id}:{part}" for part in range(POSTING_LIST_PARTS)]
 
 
 def person_list(employee_id: str) -> str:

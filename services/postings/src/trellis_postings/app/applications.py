@@ -100,7 +100,9 @@ class Applications:
         decide(previous)  # refused here, nothing goes on a list
         entry = lists_of.summary_before_write(employee_id, confidential, chain, previous)
         await asyncio.gather(
-            self._lists.add(lists_of.posting_list(opportunity_id), application_id, entry),
+            self._lists.add(
+                lists_of.posting_list(opportunity_id, application_id), application_id, entry
+            ),
             self._lists.add(lists_of.person_list(employee_id), application_id, {}),
         )
         saved = await self._writes.decide(application_id, decide)
@@ -108,7 +110,7 @@ class Applications:
             # The summary hid more while the write was in flight (the older
             # application's confidentiality); now it can say exactly what is stored.
             await self._lists.add(
-                lists_of.posting_list(opportunity_id),
+                lists_of.posting_list(opportunity_id, application_id),
                 application_id,
                 lists_of.summary_of(saved.application),
             )
@@ -118,7 +120,7 @@ class Applications:
         """Tell the posting's list that its summary may now show the application."""
         if application.disclosed_at is not None:
             await self._lists.add(
-                lists_of.posting_list(application.opportunity_id),
+                lists_of.posting_list(application.opportunity_id, application.application_id),
                 application.application_id,
                 lists_of.summary_of(application),
             )
@@ -268,8 +270,12 @@ class Applications:
             if s.application.opportunity_id in by_id
         ]
 
-    async def _listed(self, list_id: str) -> list[StoredApplication]:
-        members = await self._lists.members(list_id)
+    async def _members(self, *list_ids: str) -> dict[str, dict[str, object]]:
+        parts = await asyncio.gather(*(self._lists.members(i) for i in list_ids))
+        return {key: value for part in parts for key, value in part.items()}
+
+    async def _listed(self, *list_ids: str) -> list[StoredApplication]:
+        members = await self._members(*list_ids)
         return await self._writes.repository.get_many(sorted(members))
 
     async def mine(self, viewer: Principal) -> list[Seen]:
@@ -281,7 +287,7 @@ class Applications:
     async def for_opportunity(self, viewer: Principal, opportunity_id: str) -> list[Seen]:
         stored = await self._changes.load(opportunity_id)
         access.require_manager(viewer, stored.opportunity)
-        found = await self._listed(lists_of.posting_list(opportunity_id))
+        found = await self._listed(*lists_of.posting_lists(opportunity_id))
         opportunity = stored.opportunity
         return [
             Seen(opportunity, s.application, True)
@@ -300,7 +306,7 @@ class Applications:
         counted from the posting's list summaries without reading each one."""
         if not access.sees_hiring_side(viewer, opportunity):
             return None
-        members = await self._lists.members(lists_of.posting_list(opportunity.opportunity_id))
+        members = await self._members(*lists_of.posting_lists(opportunity.opportunity_id))
         count = 0
         for entry in members.values():
             employee_id, confidential, chain, disclosed = lists_of.summary_fields(entry)
