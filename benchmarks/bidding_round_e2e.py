@@ -56,6 +56,7 @@ from trellis_shared.contracts.postings import OPPORTUNITY_TOPIC
 from trellis_shared.contracts.profiles import PROFILE_SNAPSHOT_TOPIC
 from trellis_shared.events import EventPayload
 from trellis_shared.events.envelope import envelope_from_kafka
+from trellis_shared.grpc.tokens import Principal
 from trellis_shared.testing.infrastructure import unique_suffix
 from trellis_shared.testing.kafka_reader import read_topic
 
@@ -66,6 +67,19 @@ BUDGET = 100
 CONCURRENCY = 16
 TOPICS = (OPPORTUNITY_TOPIC, PROFILE_SNAPSHOT_TOPIC, ROUND_TOPIC, AWARD_TOPIC)
 WALLETS_PER_INSERT = 2_000
+
+
+def hr(roles: Any) -> tuple[tuple[str, str], ...]:
+    """A fresh token for every call: tokens expire within the longer phases."""
+    metadata: tuple[tuple[str, str], ...] = roles.CODEC.metadata(
+        Principal("hr-1", frozenset({"employee", "hr_admin"}))
+    )
+    return metadata
+
+
+def step(text: str) -> None:
+    """Each figure as soon as it is known (a long run that fails still reports)."""
+    print(f"  {text}", flush=True)
 
 
 def bid_entries(rng: random.Random, assignment_ids: list[str]) -> list[tuple[str, int, int]]:
@@ -174,6 +188,7 @@ async def run(endpoints: Endpoints) -> None:
         started = time.perf_counter()
         fed = await publish_many(bootstrap, prefix, events(roles, people, assignment_ids, rng))
         feed_s = time.perf_counter() - started
+        step(f"fed {fed:,} events: {feed_s:.1f} s")
         server, port = await roles.start_fake_postings()
         with tempfile.TemporaryDirectory() as logs:
             replicas = roles.bidding_replicas(
@@ -186,6 +201,7 @@ async def run(endpoints: Endpoints) -> None:
                 ready_s = time.perf_counter() - started
                 pid = replicas.processes[0].pid
                 ready_mib = peak_rss_mib(pid)
+                step(f"service ready: {ready_s:.1f} s, peak RSS {ready_mib:,.0f} MiB")
                 async with replicas.channel_to(0) as channel:
                     rounds = rpc.RoundServiceStub(channel)
                     now = datetime.now(UTC)
@@ -197,7 +213,7 @@ async def run(endpoints: Endpoints) -> None:
                             closes_at=(now + timedelta(days=1)).isoformat(),
                             budget=BUDGET,
                         ),
-                        metadata=roles.HR,
+                        metadata=hr(roles),
                     )
                     round_id = opened.round.round_id
                     via_grpc = dict(list(plan.items())[:PLACED])
@@ -215,18 +231,24 @@ async def run(endpoints: Endpoints) -> None:
                             ]
                         )
                     insert_s = time.perf_counter() - started
+                    step(
+                        f"bids via gRPC: {place_s:.1f} s; other wallets inserted: {insert_s:.1f} s"
+                    )
                     await rounds.CloseRound(
-                        pb.RoundActionRequest(round_id=round_id), metadata=roles.HR
+                        pb.RoundActionRequest(round_id=round_id), metadata=hr(roles)
                     )
                     started = time.perf_counter()
                     await rounds.ClearRound(
-                        pb.RoundActionRequest(round_id=round_id), metadata=roles.HR
+                        pb.RoundActionRequest(round_id=round_id), metadata=hr(roles)
                     )
                     clear_s = time.perf_counter() - started
+                    step(
+                        f"ClearRound answered: {clear_s:.1f} s, RSS peak {peak_rss_mib(pid):,.0f} MiB"
+                    )
                     await wait_for_cleared(bootstrap, prefix + ROUND_TOPIC, round_id)
                     report = (
                         await rounds.GetRoundReport(
-                            pb.GetRoundRequest(round_id=round_id), metadata=roles.HR
+                            pb.GetRoundRequest(round_id=round_id), metadata=hr(roles)
                         )
                     ).report
                     announced = await count_awards(bootstrap, prefix + AWARD_TOPIC, report.awards)

@@ -54,6 +54,7 @@ from trellis_shared.contracts.mentorship import CYCLE_TOPIC, MATCH_TOPIC
 from trellis_shared.contracts.profiles import PROFILE_SNAPSHOT_TOPIC
 from trellis_shared.events import EventPayload
 from trellis_shared.events.envelope import envelope_from_kafka
+from trellis_shared.grpc.tokens import Principal
 from trellis_shared.testing.infrastructure import unique_suffix
 from trellis_shared.testing.kafka_reader import read_topic
 
@@ -65,6 +66,19 @@ DEPARTMENTS = [f"dept-{n:02d}" for n in range(20)]
 CONCURRENCY = 16
 TOPICS = (PROFILE_SNAPSHOT_TOPIC, MATCH_TOPIC, CYCLE_TOPIC)
 REQUESTS_PER_INSERT = 2_000
+
+
+def hr(roles: Any) -> tuple[tuple[str, str], ...]:
+    """A fresh token for every call: tokens expire within the longer phases."""
+    metadata: tuple[tuple[str, str], ...] = roles.CODEC.metadata(
+        Principal("hr-1", frozenset({"employee", "hr_admin"}))
+    )
+    return metadata
+
+
+def step(text: str) -> None:
+    """Each figure as soon as it is known (a long run that fails still reports)."""
+    print(f"  {text}", flush=True)
 
 
 def people(roles: Any, rng: random.Random) -> Iterator[tuple[str, str, EventPayload]]:
@@ -153,6 +167,7 @@ async def run(endpoints: Endpoints) -> None:
         started = time.perf_counter()
         fed = await publish_many(bootstrap, prefix, people(roles, rng))
         feed_s = time.perf_counter() - started
+        step(f"fed {fed:,} snapshots: {feed_s:.1f} s")
         server, port = await roles.start_fake_profiles()
         with tempfile.TemporaryDirectory() as logs:
             replicas = roles.mentorship_replicas(
@@ -165,11 +180,12 @@ async def run(endpoints: Endpoints) -> None:
                 ready_s = time.perf_counter() - started
                 pid = replicas.processes[0].pid
                 ready_mib = peak_rss_mib(pid)
+                step(f"service ready: {ready_s:.1f} s, peak RSS {ready_mib:,.0f} MiB")
                 async with replicas.channel_to(0) as channel:
                     matching = rpc.MatchingServiceStub(channel)
                     cycle = (
                         await matching.OpenCycle(
-                            pb.OpenCycleRequest(name="Bench"), metadata=roles.HR
+                            pb.OpenCycleRequest(name="Bench"), metadata=hr(roles)
                         )
                     ).cycle
                     via_grpc = dict(list(plan.items())[:VIA_GRPC])
@@ -187,17 +203,19 @@ async def run(endpoints: Endpoints) -> None:
                             ]
                         )
                     insert_s = time.perf_counter() - started
+                    step(f"requests via gRPC: {file_s:.1f} s; others inserted: {insert_s:.1f} s")
                     started = time.perf_counter()
                     await matching.RunCycle(
-                        pb.RunCycleRequest(cycle_id=cycle.cycle_id), metadata=roles.HR
+                        pb.RunCycleRequest(cycle_id=cycle.cycle_id), metadata=hr(roles)
                     )
                     run_s = time.perf_counter() - started
+                    step(f"RunCycle answered: {run_s:.1f} s, peak RSS {peak_rss_mib(pid):,.0f} MiB")
                     await wait_for_run(bootstrap, prefix + CYCLE_TOPIC, cycle.cycle_id)
                     events_s = time.perf_counter() - started
                     peak_mib = peak_rss_mib(pid)
                     report = (
                         await matching.GetCycleReport(
-                            pb.CycleActionRequest(cycle_id=cycle.cycle_id), metadata=roles.HR
+                            pb.CycleActionRequest(cycle_id=cycle.cycle_id), metadata=hr(roles)
                         )
                     ).cycle.last_report
                     matches = await mongo[database]["matches"].estimated_document_count()
