@@ -242,9 +242,7 @@ async def run(endpoints: Endpoints) -> None:
                         pb.RoundActionRequest(round_id=round_id), metadata=hr(roles)
                     )
                     clear_s = time.perf_counter() - started
-                    step(
-                        f"ClearRound answered: {clear_s:.1f} s, RSS peak {peak_rss_mib(pid):,.0f} MiB"
-                    )
+                    step(f"ClearRound answered: {clear_s:.1f} s, peak {peak_rss_mib(pid):,.0f} MiB")
                     await wait_for_cleared(bootstrap, prefix + ROUND_TOPIC, round_id)
                     report = (
                         await rounds.GetRoundReport(
