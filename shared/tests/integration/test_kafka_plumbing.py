@@ -14,7 +14,7 @@ from trellis_shared.kafka.broker import make_broker
 from trellis_shared.kafka.consumer import ConsumedRecord, RetryPolicy, subscribe_events
 from trellis_shared.kafka.topics import TopicSpec, dead_letter_topic, ensure_topics
 from trellis_shared.mongo.aggregate_store import AggregateStore
-from trellis_shared.mongo.outbox import FastStreamPublisher, OutboxRelay
+from trellis_shared.mongo.outbox import FastStreamPublisher, OutboxDue, OutboxRelay, note_clock
 from trellis_shared.testing.infrastructure import Infrastructure, TopicFactory, unique_suffix
 from trellis_shared.testing.kafka_reader import read_topic
 
@@ -148,3 +148,55 @@ async def test_a_relay_finishes_what_a_dead_writer_left_through_the_due_notes(
     assert await mongo_database["things_outbox_due"].count_documents({}) == 0
     records = await read_topic(infrastructure.kafka_bootstrap, topic, 4)
     assert sorted(envelope_from_kafka(r.value).subject for r in records) == ["a", "b0", "b1", "b2"]
+
+
+async def test_the_writers_relay_drops_its_notes_once_published(
+    infrastructure: Infrastructure,
+    mongo_database: AsyncDatabase[Any],
+    kafka_topic: TopicFactory,
+) -> None:
+    """Notes of work finished by its own process leave nothing for the sweep; many
+    aggregates are published side by side, each in its own order."""
+    topic = await kafka_topic(TALLY_TOPIC)
+    prefix = topic.removesuffix(TALLY_TOPIC)
+    collection = mongo_database["things"]
+    broker = make_broker(infrastructure.kafka_bootstrap, client_id="test-relay")
+    await broker.start()
+    try:
+        relay = OutboxRelay(collection, FastStreamPublisher(broker))
+        store = AggregateStore(
+            collection, source="test", registry=load_all(), topic_prefix=prefix,
+            on_saved=relay.nudge,
+        )  # fmt: skip
+
+        async def count_to_three(tally: str) -> None:
+            for n in range(1, 4):
+                await store.save(tally, {"total": n}, expected_version=n - 1, events=[
+                    TallyIncremented(tally_id=tally, amount=1, total=n, sequence=n)])  # fmt: skip
+
+        await asyncio.gather(*(count_to_three(f"t{k}") for k in range(10)))
+        assert await relay.publish_dirty() == 30
+    finally:
+        await broker.stop()
+    assert await mongo_database["things_outbox_due"].count_documents({}) == 0
+    records = await read_topic(infrastructure.kafka_bootstrap, topic, 30)
+    for k in range(10):
+        totals = [
+            envelope_from_kafka(r.value).data["total"] for r in records if r.key == f"t{k}".encode()
+        ]
+        assert totals == [1, 2, 3]
+
+
+async def test_a_note_whose_write_landed_after_the_relays_read_is_kept(
+    mongo_database: AsyncDatabase[Any],
+) -> None:
+    collection = mongo_database["things"]
+    due = OutboxDue(collection)
+    first = await due.note(["a"])
+    due.landed(first, ["a"])
+    read_at = note_clock()  # the relay reads "a" here...
+    second = await due.note(["a"])
+    due.landed(second, ["a"])  # ...and this write lands after that read
+    await due.published("a", read_at=read_at)
+    left = [n["_id"] async for n in mongo_database["things_outbox_due"].find({})]
+    assert left == [second]

@@ -83,13 +83,15 @@ class AggregateStore:
             raise ValueError(f"at most {EVENTS_PER_SAVE_LIMIT - 1} events per save")
         new_version = expected_version + 1
         entries = self._outbox_entries(subject or aggregate_id, new_version, events)
-        if entries:  # before the write: a relay must be able to find it if we die after
-            await self._due.note([aggregate_id])
+        # Before the write: a relay must be able to find it if we die after.
+        note = await self._due.note([aggregate_id]) if entries else None
         async with PROCESS_WRITE_LOCKS.hold(document_key(self._collection, aggregate_id)):
             if expected_version == 0:
                 await self._insert(aggregate_id, state, entries)
             else:
                 await self._update(aggregate_id, state, expected_version, entries)
+        if note is not None:
+            self._due.landed(note, [aggregate_id])
         if self._on_saved is not None and entries:
             self._on_saved(aggregate_id)
         return new_version
@@ -125,7 +127,8 @@ class AggregateStore:
         ]
         if not documents:
             return set()
-        await self._due.note([d["_id"] for d in documents if d["outbox"]])
+        announced = [d["_id"] for d in documents if d["outbox"]]
+        note = await self._due.note(announced)
         existing: set[str] = set()
         try:
             await self._collection.insert_many(documents, ordered=False)
@@ -134,6 +137,11 @@ class AggregateStore:
                 if failure.get("code") != DUPLICATE_KEY:
                     raise
                 existing.add(documents[failure["index"]]["_id"])
+        # Ids that existed were not written here: the note keeps naming them
+        # (harmless: the sweep finds nothing of ours pending there and drops it).
+        written = [i for i in announced if i not in existing]
+        if written:
+            self._due.landed(note, written)
         if self._on_saved is not None:
             for document in documents:
                 if document["_id"] not in existing and document["outbox"]:

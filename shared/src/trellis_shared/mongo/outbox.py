@@ -26,6 +26,7 @@ and `last_error` recorded while the broker refuses.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -61,6 +62,21 @@ def outbox_entry(envelope: Envelope, *, topic: str, sequence: int) -> dict[str, 
     }
 
 
+# Notes this process wrote and has not dropped yet, so that its own relay drops
+# each one as soon as it has published what the note names, and the sweep only
+# meets the notes of work a process could not finish. Process-wide because the
+# store that writes a note and the relay that publishes are separate objects.
+# (collection, aggregate id) -> {note id: when its write landed, in note_clock() ticks}
+_NOTES_OF: dict[tuple[str, Any], dict[str, int]] = {}
+_WAITING: dict[str, set[Any]] = {}  # note id -> aggregates not yet published
+_TICKS = itertools.count()
+
+
+def note_clock() -> int:
+    """Orders writes against reads: a write that landed after a read is not covered by it."""
+    return next(_TICKS)
+
+
 class OutboxDue:
     """Notes naming aggregates that may hold unpublished events (see the module doc)."""
 
@@ -68,17 +84,48 @@ class OutboxDue:
         self._notes: AsyncCollection[dict[str, Any]] = aggregates.database[
             f"{aggregates.name}_outbox_due"
         ]
+        self._key = self._notes.full_name
 
-    async def note(self, aggregate_ids: Sequence[Any]) -> None:
-        """Called BEFORE the write that adds events to these aggregates."""
+    async def note(self, aggregate_ids: Sequence[Any]) -> str:
+        """Called BEFORE the write that adds events to these aggregates; returns the
+        note's id, for `landed` once that write succeeded."""
+        note_id = uuid4().hex
         await self._notes.insert_one(
-            {"_id": uuid4().hex, "ids": list(aggregate_ids), "at": datetime.now(UTC)}
+            {"_id": note_id, "ids": list(aggregate_ids), "at": datetime.now(UTC)}
         )
+        return note_id
 
-    async def older_than(self, cutoff: datetime, limit: int) -> list[dict[str, Any]]:
-        # The collection holds only recent and unfinished notes: reading it whole is cheap.
+    def landed(self, note_id: str, aggregate_ids: Sequence[Any]) -> None:
+        """The write the note announced succeeded: this process's relay may drop the
+        note once it has published those aggregates from a read made after now."""
+        _WAITING[note_id] = set(aggregate_ids)
+        now = note_clock()
+        for aggregate_id in aggregate_ids:
+            _NOTES_OF.setdefault((self._key, aggregate_id), {})[note_id] = now
+
+    async def published(self, aggregate_id: Any, *, read_at: int) -> None:
+        """Everything pending on this aggregate when it was read (at `read_at`) is
+        out: drop the notes whose writes landed before that read and that name
+        nothing else still waiting. A write that landed later may have been missed."""
+        notes = _NOTES_OF.get((self._key, aggregate_id), {})
+        covered = [note_id for note_id, written in notes.items() if written < read_at]
+        for note_id in covered:
+            del notes[note_id]
+        if not notes:
+            _NOTES_OF.pop((self._key, aggregate_id), None)
+        for note_id in covered:
+            waiting = _WAITING.get(note_id)
+            if waiting is None:
+                continue
+            waiting.discard(aggregate_id)
+            if not waiting:
+                del _WAITING[note_id]
+                await self.drop(note_id)
+
+    async def older_than(self, cutoff: datetime) -> list[dict[str, Any]]:
+        # The collection holds only unfinished notes: reading it whole is cheap.
         notes = [note async for note in self._notes.find({})]
-        return sorted((n for n in notes if n["at"] <= cutoff), key=lambda n: n["at"])[:limit]
+        return sorted((n for n in notes if n["at"] <= cutoff), key=lambda n: n["at"])
 
     async def drop(self, note_id: str) -> None:
         await self._notes.delete_one({"_id": note_id})
@@ -112,7 +159,7 @@ class OutboxRelay:
         *,
         poll_interval_s: float = 0.2,
         sweep_interval_s: float = 10.0,
-        batch_size: int = 100,
+        parallel: int = 32,
         keep_sent_for: timedelta = timedelta(0),
         note_grace: timedelta = timedelta(seconds=10),
     ) -> None:
@@ -130,7 +177,9 @@ class OutboxRelay:
         # Set while `run` stops, so a long pass ends between two events instead of
         # finishing a whole sweep first (what is left is published next start).
         self._stopping: asyncio.Event | None = None
-        self._batch_size = batch_size
+        # Aggregates published side by side (each one's events stay in order):
+        # one at a time, every event waited for its broker acknowledgement alone.
+        self._parallel = asyncio.Semaphore(parallel)
         self._keep_sent_for = keep_sent_for
         self._wake = asyncio.Event()
 
@@ -144,11 +193,26 @@ class OutboxRelay:
         """Publish the pending events of the aggregates saved here since the last pass."""
         sent = 0
         while self._dirty and not self._stop_requested():
-            aggregate_id = self._dirty.pop()
-            document = await self._collection.find_one({"_id": aggregate_id}, {"outbox": 1})
-            if document is not None:
-                sent += await self._publish_document(document)
+            batch = list(self._dirty)
+            self._dirty.clear()
+            outcomes = await asyncio.gather(*(self._publish_aggregate(i) for i in batch))
+            sent += sum(published for published, _ in outcomes)
         return sent
+
+    async def _publish_aggregate(self, aggregate_id: Any) -> tuple[int, bool]:
+        """(events sent, whether nothing is left pending) for one aggregate."""
+        async with self._parallel:
+            if self._stop_requested():
+                return 0, False
+            read_at = note_clock()
+            document = await self._collection.find_one({"_id": aggregate_id}, {"outbox": 1})
+            if document is None:
+                return 0, True  # the write that was announced never happened
+            published = await self._publish_document(document)
+            finished = published == _pending_count(document)
+            if finished:
+                await self._due.published(aggregate_id, read_at=read_at)
+            return published, finished
 
     async def ensure_indexes(self) -> None:
         """Nothing to create: the sweep reads the due notes, by `_id` only."""
@@ -156,19 +220,12 @@ class OutboxRelay:
     async def publish_pending(self, grace: timedelta = timedelta(0)) -> int:
         """A sweep: publish what due notes older than `grace` name; return how many were sent."""
         sent = 0
-        cutoff = datetime.now(UTC) - grace
-        for note in await self._due.older_than(cutoff, self._batch_size):
-            finished = True
-            for aggregate_id in note["ids"]:
-                if self._stop_requested():
-                    return sent
-                document = await self._collection.find_one({"_id": aggregate_id}, {"outbox": 1})
-                if document is None:
-                    continue  # the write the note announced never happened
-                published = await self._publish_document(document)
-                sent += published
-                finished = finished and published == _pending_count(document)
-            if finished:
+        for note in await self._due.older_than(datetime.now(UTC) - grace):
+            if self._stop_requested():
+                break
+            outcomes = await asyncio.gather(*(self._publish_aggregate(i) for i in note["ids"]))
+            sent += sum(published for published, _ in outcomes)
+            if all(finished for _, finished in outcomes):
                 await self._due.drop(note["_id"])
         return sent
 
