@@ -65,7 +65,7 @@ from trellis_shared.contracts.postings import APPLICATION_TOPIC, INTERVIEW_TOPIC
 from trellis_shared.grpc.tokens import Principal
 from trellis_shared.testing.infrastructure import unique_suffix
 from trellis_shared.testing.kafka_reader import read_topic
-from trellis_shared.testing.replicas import ReplicaSet
+from trellis_shared.testing.replicas import ReplicaSet, service_replicas
 
 CONCURRENCY = 16
 # Outside the org: never in an applicant's chain, so confidential applications
@@ -97,23 +97,17 @@ class Postings:
 def postings_replicas(
     endpoints: Endpoints, prefix: str, profiles_address: str, suffix: str, log_dir: Path
 ) -> ReplicaSet:
-    env = {
-        "TRELLIS_KAFKA_BOOTSTRAP": endpoints.kafka_bootstrap,
-        "TRELLIS_MONGODB_URI": endpoints.mongodb_uri,
-        "TRELLIS_AUTH_SECRET": SECRET,
-        "TRELLIS_TOPIC_PREFIX": prefix,
-        "TRELLIS_POSTINGS_DATABASE": f"bench_{suffix}_postings",
-        "TRELLIS_POSTINGS_CONSUMER_GROUP": f"bench-postings-{suffix}",
-        "TRELLIS_PROFILES_ADDR": profiles_address,
-        "TRELLIS_LOG_LEVEL": "WARNING",
-    }
-    return ReplicaSet(
-        module="trellis_postings.entrypoints.cli",
-        addr_setting="TRELLIS_POSTINGS_ADDR",
-        env=env,
+    return service_replicas(
+        "postings",
+        kafka_bootstrap=endpoints.kafka_bootstrap,
+        mongodb_uri=endpoints.mongodb_uri,
+        auth_secret=SECRET,
+        topic_prefix=prefix,
+        database=f"bench_{suffix}_postings",
+        consumer_group=f"bench-postings-{suffix}",
         log_dir=log_dir,
-        count=2,
         ready_timeout_s=600,
+        settings={"TRELLIS_PROFILES_ADDR": profiles_address},
     )
 
 

@@ -80,7 +80,7 @@ from trellis_shared.kafka.topics import (
 )
 from trellis_shared.settings import embedded_kafka_bootstrap, embedded_mongodb_uri
 from trellis_shared.testing.infrastructure import STACK_SCRIPT, unique_suffix
-from trellis_shared.testing.replicas import ROUND_ROBIN, ReplicaSet
+from trellis_shared.testing.replicas import ROUND_ROBIN, ReplicaSet, service_replicas
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 TOPICS_MANIFEST = REPO_ROOT / "deploy" / "topics.toml"
@@ -115,7 +115,6 @@ IMPORT_TARGET = 0.3  # import rows/s over bare insert_many docs/s, at least
 GET_THROUGHPUT_TARGET = 0.3  # GetProfile req/s over echo req/s, at least
 GET_TAIL_TARGET = 5.0  # GetProfile p99 over its p50, at most
 SEARCH_P99_TARGET_MS = 50.0
-CLI_MODULE = "trellis_profiles.entrypoints.cli"
 
 
 def env_int(name: str, default: int) -> int:
@@ -255,23 +254,15 @@ def bench_settings(endpoints: Endpoints, suffix: str) -> ProfilesSettings:
     )
 
 
-def replica_env(settings: ProfilesSettings) -> dict[str, str]:
-    return {
-        "TRELLIS_KAFKA_BOOTSTRAP": settings.kafka_bootstrap,
-        "TRELLIS_MONGODB_URI": settings.mongodb_uri,
-        "TRELLIS_AUTH_SECRET": settings.auth_secret,
-        "TRELLIS_TOPIC_PREFIX": settings.topic_prefix,
-        "TRELLIS_PROFILES_DATABASE": settings.profiles_database,
-        "TRELLIS_PROFILES_CONSUMER_GROUP": settings.profiles_consumer_group,
-        "TRELLIS_LOG_LEVEL": "WARNING",
-    }
-
-
 def replica_set(settings: ProfilesSettings, log_dir: Path) -> ReplicaSet:
-    return ReplicaSet(
-        module=CLI_MODULE,
-        addr_setting="TRELLIS_PROFILES_ADDR",
-        env=replica_env(settings),
+    return service_replicas(
+        "profiles",
+        kafka_bootstrap=settings.kafka_bootstrap,
+        mongodb_uri=settings.mongodb_uri,
+        auth_secret=settings.auth_secret,
+        topic_prefix=settings.topic_prefix,
+        database=settings.profiles_database,
+        consumer_group=settings.profiles_consumer_group,
         log_dir=log_dir,
         count=1,
         ready_timeout_s=600,  # a replica loads every profile before it serves

@@ -32,7 +32,7 @@ from trellis_shared.contracts.profiles import (
 from trellis_shared.grpc.tokens import Principal, TokenCodec
 from trellis_shared.testing.feeder import Feeder
 from trellis_shared.testing.infrastructure import Infrastructure, unique_suffix
-from trellis_shared.testing.replicas import ReplicaSet
+from trellis_shared.testing.replicas import ReplicaSet, service_replicas
 
 SECRET = "bidding-replicas-test-secret-0123456789"
 CODEC = TokenCodec(SECRET)
@@ -128,21 +128,18 @@ def bidding_replicas(
     database: str = "",
 ) -> ReplicaSet:
     """`count` bidding processes on one database, prefix and consumer group."""
-    env = {
-        "TRELLIS_KAFKA_BOOTSTRAP": infrastructure.kafka_bootstrap,
-        "TRELLIS_MONGODB_URI": infrastructure.mongodb_uri,
-        "TRELLIS_AUTH_SECRET": SECRET,
-        "TRELLIS_TOPIC_PREFIX": prefix,
-        "TRELLIS_BIDDING_DATABASE": database or f"test_{unique_suffix()}_bidding",
-        "TRELLIS_BIDDING_CONSUMER_GROUP": f"test-bidding-{unique_suffix()}",
-        "TRELLIS_POSTINGS_ADDR": f"127.0.0.1:{postings_port}",
-        "TRELLIS_BIDDING_SWEEP_INTERVAL_S": str(sweep_interval_s),
-        "TRELLIS_LOG_LEVEL": "WARNING",
-    }
-    return ReplicaSet(
-        module="trellis_bidding.entrypoints.cli",
-        addr_setting="TRELLIS_BIDDING_ADDR",
-        env=env,
+    return service_replicas(
+        "bidding",
+        kafka_bootstrap=infrastructure.kafka_bootstrap,
+        mongodb_uri=infrastructure.mongodb_uri,
+        auth_secret=SECRET,
+        topic_prefix=prefix,
+        database=database or f"test_{unique_suffix()}_bidding",
+        consumer_group=f"test-bidding-{unique_suffix()}",
         log_dir=log_dir,
         count=count,
+        settings={
+            "TRELLIS_POSTINGS_ADDR": f"127.0.0.1:{postings_port}",
+            "TRELLIS_BIDDING_SWEEP_INTERVAL_S": str(sweep_interval_s),
+        },
     )

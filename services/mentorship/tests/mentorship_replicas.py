@@ -26,7 +26,7 @@ from trellis_shared.contracts.profiles import (
 from trellis_shared.grpc.tokens import Principal, TokenCodec
 from trellis_shared.testing.feeder import Feeder
 from trellis_shared.testing.infrastructure import Infrastructure, unique_suffix
-from trellis_shared.testing.replicas import ReplicaSet
+from trellis_shared.testing.replicas import ReplicaSet, service_replicas
 
 SECRET = "mentorship-replicas-test-secret-0123456789"
 CODEC = TokenCodec(SECRET)
@@ -124,20 +124,15 @@ def mentorship_replicas(
     count: int = 2,
     database: str = "",
 ) -> ReplicaSet:
-    env = {
-        "TRELLIS_KAFKA_BOOTSTRAP": infrastructure.kafka_bootstrap,
-        "TRELLIS_MONGODB_URI": infrastructure.mongodb_uri,
-        "TRELLIS_AUTH_SECRET": SECRET,
-        "TRELLIS_TOPIC_PREFIX": prefix,
-        "TRELLIS_MENTORSHIP_DATABASE": database or f"test_{unique_suffix()}_mentorship",
-        "TRELLIS_MENTORSHIP_CONSUMER_GROUP": f"test-mentorship-{unique_suffix()}",
-        "TRELLIS_PROFILES_ADDR": f"127.0.0.1:{profiles_port}",
-        "TRELLIS_LOG_LEVEL": "WARNING",
-    }
-    return ReplicaSet(
-        module="trellis_mentorship.entrypoints.cli",
-        addr_setting="TRELLIS_MENTORSHIP_ADDR",
-        env=env,
+    return service_replicas(
+        "mentorship",
+        kafka_bootstrap=infrastructure.kafka_bootstrap,
+        mongodb_uri=infrastructure.mongodb_uri,
+        auth_secret=SECRET,
+        topic_prefix=prefix,
+        database=database or f"test_{unique_suffix()}_mentorship",
+        consumer_group=f"test-mentorship-{unique_suffix()}",
         log_dir=log_dir,
         count=count,
+        settings={"TRELLIS_PROFILES_ADDR": f"127.0.0.1:{profiles_port}"},
     )

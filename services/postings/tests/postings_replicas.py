@@ -17,7 +17,7 @@ from profiles_harness import SECRET, RunningProfiles, as_
 from trellis.postings.v1 import postings_pb2 as pb
 from trellis.postings.v1 import postings_pb2_grpc as rpc
 from trellis_shared.testing.infrastructure import Infrastructure, unique_suffix
-from trellis_shared.testing.replicas import ReplicaSet
+from trellis_shared.testing.replicas import ReplicaSet, service_replicas
 
 __all__ = ["Stubs", "as_", "postings_replicas"]
 
@@ -32,23 +32,20 @@ def postings_replicas(
     database: str = "",
     sweep_interval_s: float = 3600.0,
 ) -> ReplicaSet:
-    env = {
-        "TRELLIS_KAFKA_BOOTSTRAP": infrastructure.kafka_bootstrap,
-        "TRELLIS_MONGODB_URI": infrastructure.mongodb_uri,
-        "TRELLIS_AUTH_SECRET": SECRET,
-        "TRELLIS_TOPIC_PREFIX": prefix,
-        "TRELLIS_POSTINGS_DATABASE": database or f"test_{unique_suffix()}_postings",
-        "TRELLIS_POSTINGS_CONSUMER_GROUP": f"test-postings-{unique_suffix()}",
-        "TRELLIS_PROFILES_ADDR": f"127.0.0.1:{profiles.app.grpc.port}",
-        "TRELLIS_POSTINGS_SWEEP_INTERVAL_S": str(sweep_interval_s),
-        "TRELLIS_LOG_LEVEL": "WARNING",
-    }
-    return ReplicaSet(
-        module="trellis_postings.entrypoints.cli",
-        addr_setting="TRELLIS_POSTINGS_ADDR",
-        env=env,
+    return service_replicas(
+        "postings",
+        kafka_bootstrap=infrastructure.kafka_bootstrap,
+        mongodb_uri=infrastructure.mongodb_uri,
+        auth_secret=SECRET,
+        topic_prefix=prefix,
+        database=database or f"test_{unique_suffix()}_postings",
+        consumer_group=f"test-postings-{unique_suffix()}",
         log_dir=log_dir,
         count=count,
+        settings={
+            "TRELLIS_PROFILES_ADDR": f"127.0.0.1:{profiles.app.grpc.port}",
+            "TRELLIS_POSTINGS_SWEEP_INTERVAL_S": str(sweep_interval_s),
+        },
     )
 
 

@@ -31,7 +31,7 @@ from trellis_profiles.entrypoints.import_client import person_message
 from trellis_shared.contracts.profiles import PROFILE_SNAPSHOT_TOPIC
 from trellis_shared.testing.infrastructure import Infrastructure, NamespaceFactory, unique_suffix
 from trellis_shared.testing.kafka_reader import read_topic
-from trellis_shared.testing.replicas import ReplicaSet
+from trellis_shared.testing.replicas import ReplicaSet, service_replicas
 from trellis_shared.testing.waiting import eventually
 
 pytestmark = pytest.mark.integration
@@ -66,22 +66,17 @@ async def replicas(
 ) -> AsyncIterator[Replicas]:
     prefix = await kafka_namespace(*TOPICS, partitions=PARTITIONS)
     database = f"test_{unique_suffix()}_profiles"
-    env = {
-        "TRELLIS_KAFKA_BOOTSTRAP": infrastructure.kafka_bootstrap,
-        "TRELLIS_MONGODB_URI": infrastructure.mongodb_uri,
-        "TRELLIS_AUTH_SECRET": SECRET,
-        "TRELLIS_TOPIC_PREFIX": prefix,
-        "TRELLIS_PROFILES_DATABASE": database,
-        "TRELLIS_PROFILES_CONSUMER_GROUP": f"test-profiles-{unique_suffix()}",
-        # A killed replica leaves events in the outbox; the survivors' sweep sends them.
-        "TRELLIS_PROFILES_OUTBOX_SWEEP_S": "1",
-    }
-    replica_set = ReplicaSet(
-        module="trellis_profiles.entrypoints.cli",
-        addr_setting="TRELLIS_PROFILES_ADDR",
-        env=env,
+    replica_set = service_replicas(
+        "profiles",
+        kafka_bootstrap=infrastructure.kafka_bootstrap,
+        mongodb_uri=infrastructure.mongodb_uri,
+        auth_secret=SECRET,
+        topic_prefix=prefix,
+        database=database,
+        consumer_group=f"test-profiles-{unique_suffix()}",
         log_dir=tmp_path,
-        count=2,
+        # A killed replica leaves events in the outbox; the survivors' sweep sends them.
+        settings={"TRELLIS_PROFILES_OUTBOX_SWEEP_S": "1"},
     )
     mongo: AsyncMongoClient[Any] = AsyncMongoClient(infrastructure.mongodb_uri)
     await replica_set.start()

@@ -128,3 +128,41 @@ class ReplicaSet:
             except subprocess.TimeoutExpired:
                 process.kill()
         self.processes = [None] * self.count
+
+
+def service_replicas(
+    service: str,
+    *,
+    kafka_bootstrap: str,
+    mongodb_uri: str,
+    auth_secret: str,
+    topic_prefix: str,
+    database: str,
+    consumer_group: str,
+    log_dir: Path,
+    count: int = 2,
+    ready_timeout_s: float = 120.0,
+    settings: Mapping[str, str] | None = None,
+) -> ReplicaSet:
+    """Replicas of one of Trellis' gRPC services (`python -m trellis_<service>...cli
+    serve`) with the settings every service reads, plus the service's own `settings`
+    (e.g. where its peers are)."""
+    upper = service.upper()
+    env = {
+        "TRELLIS_KAFKA_BOOTSTRAP": kafka_bootstrap,
+        "TRELLIS_MONGODB_URI": mongodb_uri,
+        "TRELLIS_AUTH_SECRET": auth_secret,
+        "TRELLIS_TOPIC_PREFIX": topic_prefix,
+        f"TRELLIS_{upper}_DATABASE": database,
+        f"TRELLIS_{upper}_CONSUMER_GROUP": consumer_group,
+        "TRELLIS_LOG_LEVEL": "WARNING",
+        **(settings or {}),
+    }
+    return ReplicaSet(
+        module=f"trellis_{service}.entrypoints.cli",
+        addr_setting=f"TRELLIS_{upper}_ADDR",
+        env=env,
+        log_dir=log_dir,
+        count=count,
+        ready_timeout_s=ready_timeout_s,
+    )
