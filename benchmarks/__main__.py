@@ -28,6 +28,7 @@ from benchmarks import (
     bidding_bids,
     bidding_clearing,
     bidding_round_e2e,
+    first_run,
     mentorship_cycle_e2e,
     mentorship_matching,
     postings_recommend,
@@ -120,6 +121,7 @@ def main() -> int:
         bidding_bids.main() == 0,
         bidding_round_e2e.main() == 0,  # 50,000 bidders cleared through the service
         mentorship_cycle_e2e.main() == 0,  # 10,000 mentees run through the service
+        first_run.main() == 0,  # `make run` from an empty data directory
     ]
     # Pure engines: their targets are checked (best-of runs, baselines in the same run).
     engines = [
