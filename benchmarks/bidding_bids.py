@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-import sys
 import time
-import traceback
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
@@ -31,8 +29,7 @@ from benchmarks.profiles import (
     SECRET,
     Endpoints,
     bench_topics,
-    infrastructure,
-    quiet_library_logs,
+    run_on_stack,
 )
 from benchmarks.service_process import cancel_and_wait, every_step
 from trellis.bidding.v1 import bidding_pb2 as pb
@@ -228,15 +225,7 @@ async def run(endpoints: Endpoints) -> None:
 
 def main() -> int:
     print("[trellis] bench: bidding, concurrent bid placement (real Kafka + database)")
-    quiet_library_logs()
-    try:
-        with infrastructure() as endpoints:
-            asyncio.run(run(endpoints))
-    except Exception as error:
-        traceback.print_exc()
-        print(f"[trellis] bench: bidding bids failed: {error!r}", file=sys.stderr)
-        return 1
-    return 0
+    return run_on_stack("bidding bids", run)
 
 
 if __name__ == "__main__":

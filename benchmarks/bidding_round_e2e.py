@@ -29,10 +29,8 @@ from __future__ import annotations
 
 import asyncio
 import random
-import sys
 import tempfile
 import time
-import traceback
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -44,8 +42,7 @@ from benchmarks.profiles import (
     Endpoints,
     bench_topics,
     env_int,
-    infrastructure,
-    quiet_library_logs,
+    run_on_stack,
 )
 from benchmarks.service_process import peak_rss_mib, publish_many, stand_ins
 from trellis.bidding.v1 import bidding_pb2 as pb
@@ -282,15 +279,7 @@ async def run(endpoints: Endpoints) -> None:
 
 def main() -> int:
     print(f"[trellis] bench: bidding round end to end ({BIDDERS:,} bidders, service process)")
-    quiet_library_logs()
-    try:
-        with infrastructure() as endpoints:
-            asyncio.run(run(endpoints))
-    except Exception as error:
-        traceback.print_exc()
-        print(f"[trellis] bench: bidding round e2e failed: {error!r}", file=sys.stderr)
-        return 1
-    return 0
+    return run_on_stack("bidding round e2e", run)
 
 
 if __name__ == "__main__":

@@ -27,10 +27,8 @@ from __future__ import annotations
 
 import asyncio
 import random
-import sys
 import tempfile
 import time
-import traceback
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,8 +40,7 @@ from benchmarks.profiles import (
     Endpoints,
     bench_topics,
     env_int,
-    infrastructure,
-    quiet_library_logs,
+    run_on_stack,
 )
 from benchmarks.service_process import peak_rss_mib, publish_many, stand_ins
 from trellis.mentorship.v1 import mentorship_pb2 as pb
@@ -243,15 +240,7 @@ async def run(endpoints: Endpoints) -> None:
 
 def main() -> int:
     print(f"[trellis] bench: mentoring cycle end to end ({MENTEES:,} mentees, service process)")
-    quiet_library_logs()
-    try:
-        with infrastructure() as endpoints:
-            asyncio.run(run(endpoints))
-    except Exception as error:
-        traceback.print_exc()
-        print(f"[trellis] bench: mentorship cycle e2e failed: {error!r}", file=sys.stderr)
-        return 1
-    return 0
+    return run_on_stack("mentorship cycle e2e", run)
 
 
 if __name__ == "__main__":

@@ -48,7 +48,7 @@ import tempfile
 import time
 import traceback
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -184,6 +184,19 @@ def infrastructure() -> Iterator[Endpoints]:
     finally:
         if started_here:
             stack("down")
+
+
+def run_on_stack(name: str, run: Callable[[Endpoints], Coroutine[Any, Any, None]]) -> int:
+    """Run a benchmark on the stack; 0 when it ran, 1 (with the traceback) when it could not."""
+    quiet_library_logs()
+    try:
+        with infrastructure() as endpoints:
+            asyncio.run(run(endpoints))
+    except Exception as error:
+        traceback.print_exc()
+        print(f"[trellis] bench: {name} failed: {error!r}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def service_topic_specs(prefix: str, names: Sequence[str] = SERVICE_TOPICS) -> list[TopicSpec]:
