@@ -290,6 +290,7 @@ async def test_a_replica_recommends_what_another_replica_published(two: Two) -> 
         return published.opportunity_id in await recommended_by_1()
 
     await eventually(learnt, timeout_s=60)
+    assert published.opportunity_id in await recommended_by_1()
     await two.stubs[0].opportunities.CloseOpportunity(
         pb.OpportunityActionRequest(opportunity_id=published.opportunity_id), metadata=HIRING
     )
@@ -298,6 +299,7 @@ async def test_a_replica_recommends_what_another_replica_published(two: Two) -> 
         return published.opportunity_id not in await recommended_by_1()
 
     await eventually(forgotten, timeout_s=60)
+    assert published.opportunity_id not in await recommended_by_1()
 
 
 async def test_every_replica_knows_every_person(two: Two) -> None:
@@ -305,14 +307,16 @@ async def test_every_replica_knows_every_person(two: Two) -> None:
     await two.profiles.create("late", "Late Joiner", manager_id="m1")
     everyone = {*PEOPLE, "alice", "late"}
 
+    async def candidates_on(stubs: Stubs) -> set[str]:
+        reply = await stubs.recommendations.FindCandidates(
+            pb.FindCandidatesRequest(opportunity_id=posting.opportunity_id, limit=100),
+            metadata=HR,
+        )
+        return {c.employee_id for c in reply.candidates}
+
     async def known_on_both() -> bool:
-        for stubs in two.stubs:
-            reply = await stubs.recommendations.FindCandidates(
-                pb.FindCandidatesRequest(opportunity_id=posting.opportunity_id, limit=100),
-                metadata=HR,
-            )
-            if not everyone <= {c.employee_id for c in reply.candidates}:
-                return False
-        return True
+        return all([everyone <= await candidates_on(stubs) for stubs in two.stubs])
 
     await eventually(known_on_both, timeout_s=60)
+    for stubs in two.stubs:
+        assert everyone <= await candidates_on(stubs)
