@@ -441,3 +441,21 @@ async def test_non_managers_have_no_team_page(api_as: ApiFactory) -> None:
     team = await manager.get("/api/v1/team")
     assert [r["employee_id"] for r in team.json()] == ["emp1", "emp2"]
     assert re.search(r'href="/team/releases"', (await manager.get("/team")).text)
+
+
+async def test_a_saved_form_shows_the_version_it_wrote(api_as: ApiFactory) -> None:
+    # The redirect names the version written, so whichever profiles replica
+    # renders the page next reads at least that version (read-your-writes).
+    client = await api_as("emp2")
+    csrf = client.headers.pop("X-CSRF-Token")  # a plain form carries it as a field
+    before = (await client.get("/api/v1/profile")).json()["version"]
+    posted = await client.post(
+        "/profile/aspirations",
+        data={"csrf_token": csrf, "interests": "sailing"},
+    )
+    assert posted.status_code == 303, posted.text
+    location = posted.headers["location"]
+    assert location.startswith(f"/profile?seen={before + 1}&notice="), location
+    page = await client.get(location)
+    assert page.status_code == 200
+    assert "sailing" in page.text

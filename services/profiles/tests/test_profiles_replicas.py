@@ -213,6 +213,13 @@ async def _equals(check: Any, expected: Any) -> bool:
     return bool(await check == expected)
 
 
+async def version_on(replicas: Replicas, index: int, employee_id: str) -> int:
+    reply = await replicas.stub(index).GetProfile(
+        pb.GetProfileRequest(employee_id=employee_id), metadata=as_(employee_id)
+    )
+    return int(reply.profile.version)
+
+
 async def followed(check: Callable[[], Awaitable[Any]], expected: Any) -> bool:
     """Waits until `check()` gives `expected` (another replica has followed a change)."""
     return bool(await eventually(lambda: _equals(check(), expected), timeout_s=FOLLOW_S))
@@ -246,10 +253,16 @@ async def test_changes_raced_through_both_replicas_all_land(replicas: Replicas) 
     # Every change got a version of its own, one after the other, and none was lost.
     versions = sorted(reply.profile.version for reply in replies)
     assert versions == list(range(2, 2 + len(skills) + 8))
-    final = await replicas.stub(1).GetProfile(
-        pb.GetProfileRequest(employee_id="alice"), metadata=as_("alice")
-    )
-    assert final.profile.version == 1 + len(skills) + 8
+    newest = 1 + len(skills) + 8
+    # A caller that saw the newest version gets it from either replica at once,
+    # even before that replica has read the snapshots (read-your-writes).
+    for index in (0, 1):
+        final = await replicas.stub(index).GetProfile(
+            pb.GetProfileRequest(employee_id="alice", min_version=newest), metadata=as_("alice")
+        )
+        assert final.profile.version == newest
+    # Without the token, each replica converges on it once the snapshots arrive.
+    assert await followed(lambda: version_on(replicas, 1, "alice"), newest)
     endorsed = {s.skill_id for s in final.profile.skills if s.source == "manager_endorsed"}
     assert endorsed == set(skills)
     document = await replicas.database["profiles"].find_one({"_id": "alice"})

@@ -112,6 +112,21 @@ async def test_every_change_raises_a_snapshot_with_the_new_version() -> None:
     assert versions == [1, 2]
 
 
+async def test_a_version_the_caller_has_seen_is_never_answered_stale() -> None:
+    # Two replicas on one database; the snapshot of A's save has not reached B yet.
+    database = FakeProfiles()
+    writer, reader = Profiles(database, TAXONOMY), Profiles(database, TAXONOMY)
+    ed = Principal("e1", frozenset({"employee"}))
+    await writer.upsert_org(HR, "e1", OrgData(name="Ed", email="ed@example.com"))
+    assert (await reader.get(ed, "e1"))[1] == 1  # now in B's recent profiles
+    _, written = await writer.update_skills(ed, "e1", {"python": 3}, [])
+    assert written == 2
+    assert (await reader.get(ed, "e1"))[1] == 1  # B cannot know yet
+    seen, version = await reader.get(ed, "e1", min_version=written)
+    assert version == 2
+    assert list(seen.skills) == ["python"]
+
+
 async def test_mentorship_events_reach_both_profiles_once() -> None:
     fake = FakeProfiles()
     profiles = Profiles(fake, TAXONOMY)

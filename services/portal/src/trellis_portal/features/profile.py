@@ -226,11 +226,12 @@ async def _one(caller: Caller, reply: pb.ProfileReply) -> ProfileView:
     return (await _views(caller, [reply.profile]))[0]
 
 
-async def get_profile(caller: Caller, employee_id: str) -> ProfileView:
+async def get_profile(caller: Caller, employee_id: str, min_version: int = 0) -> ProfileView:
+    """`min_version`: a version this caller has just written, so no replica answers older."""
     reply = await caller.call(
         caller.backends.profiles,
         caller.backends.profile_service().GetProfile,
-        pb.GetProfileRequest(employee_id=employee_id),
+        pb.GetProfileRequest(employee_id=employee_id, min_version=min_version),
     )
     return await _one(caller, reply)
 

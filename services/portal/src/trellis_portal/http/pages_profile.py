@@ -37,6 +37,17 @@ def _form_of(raw: Any) -> dict[str, str]:
     return {key: value for key, value in raw.multi_items() if isinstance(value, str)}
 
 
+def _seen(request: Request) -> int:
+    """The version a save just wrote (see `_saved`), so the page never shows an
+    older one, whichever profiles replica answers."""
+    raw = request.query_params.get("seen", "")
+    return int(raw) if raw.isdigit() else 0
+
+
+def _saved(view: profiles.ProfileView, notice: str) -> Response:
+    return redirect(f"/profile?seen={view.version}", notice)
+
+
 async def _profile_page(
     request: Request,
     caller: Caller,
@@ -45,7 +56,7 @@ async def _profile_page(
     problem: Problem | None = None,
     submitted: dict[str, str] | None = None,
 ) -> HTMLResponse:
-    view = await profiles.get_profile(caller, caller.employee_id)
+    view = await profiles.get_profile(caller, caller.employee_id, _seen(request))
     values: dict[str, dict[str, str]] = {
         "aspirations": forms.aspirations_form(view),
         "preferences": forms.preferences_form(view),
@@ -100,7 +111,7 @@ async def save_levels(request: Request, caller: Actor) -> Response:
                 changed.append(profiles.SkillChoice(skill_id=skill.skill_id, level=level))
         if not changed and not removed:
             return redirect("/profile", "Nothing to change in your skills")
-        await profiles.update_skills(
+        saved = await profiles.update_skills(
             caller,
             caller.employee_id,
             changed,
@@ -111,7 +122,7 @@ async def save_levels(request: Request, caller: Actor) -> Response:
         return await _profile_page(
             request, caller, failed="skills", problem=problem_from(error), submitted=form
         )
-    return redirect("/profile", "Your skills are saved")
+    return _saved(saved, "Your skills are saved")
 
 
 @router.post("/profile/skills/add")
@@ -123,7 +134,7 @@ async def add_skill(request: Request, caller: Actor) -> Response:
             raise Problem(422, "name a skill", [FieldViolation("skill", "name a skill")])
         found = await forms.skill_ids(caller, typed, "skill")
         level = forms.level_from(form, "level")
-        await profiles.update_skills(
+        saved = await profiles.update_skills(
             caller,
             caller.employee_id,
             [profiles.SkillChoice(skill_id=skill_id, level=level) for skill_id in found],
@@ -133,7 +144,7 @@ async def add_skill(request: Request, caller: Actor) -> Response:
         return await _profile_page(
             request, caller, failed="add", problem=problem_from(error), submitted=form
         )
-    return redirect("/profile", f"Added {', '.join(found)} at level {level}")
+    return _saved(saved, f"Added {', '.join(found)} at level {level}")
 
 
 @router.post("/profile/aspirations")
@@ -141,14 +152,14 @@ async def save_aspirations(request: Request, caller: Actor) -> Response:
     form = _form_of(await request.form())
     try:
         wanted = await forms.aspirations_from(caller, form)
-        await profiles.set_aspirations(
+        saved = await profiles.set_aspirations(
             caller, caller.employee_id, wanted, forms.whole_number(form, "expected_version")
         )
     except Exception as error:
         return await _profile_page(
             request, caller, failed="aspirations", problem=problem_from(error), submitted=form
         )
-    return redirect("/profile", "Your aspirations are saved")
+    return _saved(saved, "Your aspirations are saved")
 
 
 @router.post("/profile/preferences")
@@ -156,7 +167,7 @@ async def save_preferences(request: Request, caller: Actor) -> Response:
     form = _form_of(await request.form())
     try:
         availability, mobility, visibility = await forms.preferences_from(caller, form)
-        await profiles.set_preferences(
+        saved = await profiles.set_preferences(
             caller,
             caller.employee_id,
             availability,
@@ -168,7 +179,7 @@ async def save_preferences(request: Request, caller: Actor) -> Response:
         return await _profile_page(
             request, caller, failed="preferences", problem=problem_from(error), submitted=form
         )
-    return redirect("/profile", "Your availability and visibility are saved")
+    return _saved(saved, "Your availability and visibility are saved")
 
 
 # --- /team: managers ---------------------------------------------------------

@@ -119,8 +119,13 @@ class Profiles:
 
     # -- reads --------------------------------------------------------------
 
-    async def get(self, viewer: Principal, employee_id: str) -> tuple[Profile, int]:
-        return self._as_seen(viewer, await self._require_recent(employee_id))
+    async def get(
+        self, viewer: Principal, employee_id: str, min_version: int = 0
+    ) -> tuple[Profile, int]:
+        """`min_version`: the caller has seen that version (another replica wrote
+        it), so a cached copy older than it is not used even before its snapshot
+        arrives here: read-your-writes across replicas."""
+        return self._as_seen(viewer, await self._require_recent(employee_id, min_version))
 
     def _as_seen(self, viewer: Principal, stored: Stored) -> tuple[Profile, int]:
         employee_id = stored.profile.employee_id
@@ -563,9 +568,10 @@ class Profiles:
         person = self._people.get(employee_id)
         return 0 if person is None else person.version
 
-    async def _require_recent(self, employee_id: str) -> Stored:
+    async def _require_recent(self, employee_id: str, min_version: int = 0) -> Stored:
         """For reads: the cached profile when it is current, else one lookup by id."""
-        stored = self._recent.get(employee_id, self._newest_known(employee_id))
+        newest = max(self._newest_known(employee_id), min_version)
+        stored = self._recent.get(employee_id, newest)
         if stored is None:
             stored = await self._require(employee_id)
             self._remember(stored)

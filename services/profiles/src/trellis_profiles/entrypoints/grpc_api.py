@@ -70,7 +70,14 @@ class ProfileServicer(rpc.ProfileServiceServicer):
 
     async def GetProfile(self, request: pb.GetProfileRequest, context: Context) -> pb.ProfileReply:
         employee_id = require_text(request.employee_id, "employee_id")
-        return _reply(await self._profiles.get(current_principal(), employee_id))
+        if request.min_version < 0:
+            raise InvalidArgument(
+                "invalid min_version",
+                [FieldViolation("min_version", "must be zero or a version already seen")],
+            )
+        return _reply(
+            await self._profiles.get(current_principal(), employee_id, request.min_version)
+        )
 
     async def BatchGetProfiles(
         self, request: pb.BatchGetProfilesRequest, context: Context

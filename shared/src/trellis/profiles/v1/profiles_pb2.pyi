@@ -161,10 +161,12 @@ class ProfileReply(_message.Message):
     def __init__(self, profile: _Optional[_Union[Profile, _Mapping]] = ...) -> None: ...
 
 class GetProfileRequest(_message.Message):
-    __slots__ = ("employee_id",)
+    __slots__ = ("employee_id", "min_version")
     EMPLOYEE_ID_FIELD_NUMBER: _ClassVar[int]
+    MIN_VERSION_FIELD_NUMBER: _ClassVar[int]
     employee_id: str
-    def __init__(self, employee_id: _Optional[str] = ...) -> None: ...
+    min_version: int
+    def __init__(self, employee_id: _Optional[str] = ..., min_version: _Optional[int] = ...) -> None: ...
 
 class BatchGetProfilesRequest(_message.Message):
     __slots__ = ("employee_ids",)
