@@ -34,6 +34,15 @@ readonly FERRETDB_PORT=${TRELLIS_FERRETDB_PORT:-27017}
 readonly KAFKA_READY_TIMEOUT=60
 readonly FERRETDB_READY_TIMEOUT=30
 readonly STOP_TIMEOUT=20
+# SQLite's `synchronous` for FerretDB (docs/adr/0011): NORMAL (the default) syncs
+# the write-ahead log at checkpoints, not at every commit, like MongoDB's own
+# default of a journal flushed every 100 ms: a power cut may lose the last
+# moments, a crash of any process loses nothing. FULL syncs every commit.
+readonly FERRETDB_SYNC=${TRELLIS_FERRETDB_SYNC:-NORMAL}
+case $FERRETDB_SYNC in
+  NORMAL | FULL) ;;
+  *) printf '[trellis] TRELLIS_FERRETDB_SYNC must be NORMAL or FULL, not %s\n' "$FERRETDB_SYNC" >&2; exit 2 ;;
+esac
 
 # Installed artifacts (shared by every clone on this machine).
 readonly KAFKA_HOME=$CACHE_DIR/kafka-$KAFKA_VERSION
@@ -696,7 +705,7 @@ start_ferretdb() {
   # --state-dir    : FerretDB keeps a small state.json; default is the cwd.
   pid=$(start_detached "$FERRETDB_LOG" "$FERRETDB_BIN" \
     --handler=sqlite \
-    --sqlite-url="file:$FERRETDB_DATA/" \
+    --sqlite-url="file:$FERRETDB_DATA/?_pragma=synchronous($FERRETDB_SYNC)" \
     --listen-addr="$FERRETDB_HOST:$FERRETDB_PORT" \
     --state-dir="$FERRETDB_DIR" \
     --debug-addr=- \
