@@ -85,7 +85,7 @@ async def test_transient_failures_are_retried_with_growing_backoff() -> None:
         flaky,
         consumer="c",
         dead_letters=sink,
-        retry=RetryPolicy(attempts=4, first_backoff_s=0.1, max_backoff_s=1),
+        retry=RetryPolicy(attempts=4, first_backoff_s=0.1, max_backoff_s=1, jitter=0),
         sleep=sleep,
     )
     assert outcome is Outcome.PROCESSED
@@ -162,5 +162,5 @@ async def test_handler_runs_inside_the_producers_trace() -> None:
 
 
 def test_backoff_is_capped() -> None:
-    policy = RetryPolicy(attempts=10, first_backoff_s=1, max_backoff_s=3)
+    policy = RetryPolicy(attempts=10, first_backoff_s=1, max_backoff_s=3, jitter=0)
     assert [policy.backoff(n) for n in range(1, 5)] == [1, 2, 3, 3]

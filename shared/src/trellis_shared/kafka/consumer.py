@@ -1,21 +1,31 @@
 """Reliable event consumption: parse, trace, retry with backoff, dead-letter.
 
 The offset of a record is committed only after it was processed or parked in
-the dead-letter topic, so a crash redelivers instead of losing it. A record that
-cannot be parsed, or that keeps failing after the retries, goes to
-`<topic>.dlt` with the reason in its headers, and the partition moves on.
+the dead-letter topic, so a crash redelivers instead of losing it. What happens
+to a failure depends on its kind (`trellis_shared.kafka.failures`):
+
+- transient (database, peer or broker unreachable, timeouts): retried with
+  capped, jittered exponential backoff for as long as it lasts; the partition
+  waits, so nothing after the record is processed before it;
+- poison (unparseable, failing validation, `PoisonMessage`, a domain refusal):
+  `<topic>.dlt` at once, with the reason in its headers, and the partition
+  moves on;
+- anything else: a few attempts, then `<topic>.dlt`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import random
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Protocol, cast
 
-from aiokafka import ConsumerRecord
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka.errors import IllegalStateError, KafkaError
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.middlewares import AckPolicy
@@ -23,6 +33,8 @@ from opentelemetry import trace
 from pydantic import ValidationError
 
 from trellis_shared.events.envelope import Envelope, decode_headers, envelope_from_kafka
+from trellis_shared.kafka.failures import Failure, classify
+from trellis_shared.kafka.failures import PoisonMessage as PoisonMessage
 from trellis_shared.kafka.topics import dead_letter_topic
 from trellis_shared.telemetry import context_from_headers
 
@@ -30,18 +42,32 @@ log = logging.getLogger(__name__)
 _tracer = trace.get_tracer("trellis.kafka.consumer")
 
 
-class PoisonMessage(Exception):
-    """Raised by a handler for a message that no retry can fix (dead-letter it now)."""
-
-
 @dataclass(frozen=True)
 class RetryPolicy:
+    """How a failing handler is retried (see `failures` for the kinds of failure).
+
+    A transient failure is retried for as long as it lasts; any other failure
+    `attempts` times in all, then the record is dead-lettered. The wait doubles
+    from `first_backoff_s` up to `max_backoff_s`, and each wait is cut by a random
+    share of up to `jitter`, so replicas that failed together retry apart.
+    """
+
     attempts: int = 4
     first_backoff_s: float = 0.2
     max_backoff_s: float = 5.0
+    jitter: float = 0.5
 
-    def backoff(self, failed_attempt: int) -> float:
-        return float(min(self.max_backoff_s, self.first_backoff_s * 2 ** (failed_attempt - 1)))
+    def backoff(self, failed_attempt: int, draw: Callable[[], float] = random.random) -> float:
+        doubled = self.first_backoff_s * 2.0 ** min(failed_attempt - 1, 60)
+        return min(self.max_backoff_s, doubled) * (1.0 - self.jitter * draw())
+
+
+@dataclass
+class RetryState:
+    """How often one record has failed so far; kept across its redeliveries."""
+
+    transient: int = 0
+    other: int = 0
 
 
 @dataclass(frozen=True)
@@ -68,6 +94,8 @@ def consumed_record(raw: ConsumerRecord[bytes, bytes]) -> ConsumedRecord:
 class Outcome(Enum):
     PROCESSED = "processed"
     DEAD_LETTERED = "dead_lettered"
+    # A transient failure with `defer_transient`: the caller redelivers it later.
+    DEFERRED = "deferred"
 
 
 EventHandler = Callable[[Envelope, ConsumedRecord], Awaitable[None]]
@@ -93,8 +121,15 @@ async def process_record(
     dead_letters: DeadLetterSink,
     retry: RetryPolicy = RetryPolicy(),
     sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+    state: RetryState | None = None,
+    defer_transient: bool = False,
 ) -> Outcome:
     """Run `handler` on one record under the reliability rules above.
+
+    A transient failure is retried here, sleeping in between, until it passes;
+    with `defer_transient` it returns DEFERRED instead, for a caller that must
+    not block (a group member pauses the partition and reads the record again).
+    `state` carries the failure counts across such redeliveries.
 
     Raises only when the dead-letter topic itself cannot be written; then the
     caller must not commit, and the record will be delivered again.
@@ -119,48 +154,47 @@ async def process_record(
             await _dead_letter(record, consumer, dead_letters, "unparseable", str(exc))
             return Outcome.DEAD_LETTERED
         span.set_attribute("messaging.message.id", envelope.id)
-        error = await _handle_with_retries(envelope, record, handler, retry, sleep)
-        if error is None:
-            log.info(
-                "event processed",
-                extra={"event_id": envelope.id, "event_type": envelope.type, "consumer": consumer},
-            )
-            return Outcome.PROCESSED
-        span.record_exception(error)
-        reason = "poison" if isinstance(error, PoisonMessage | ValidationError) else "failed"
-        await _dead_letter(record, consumer, dead_letters, reason, repr(error))
-        return Outcome.DEAD_LETTERED
-
-
-async def _handle_with_retries(
-    envelope: Envelope,
-    record: ConsumedRecord,
-    handler: EventHandler,
-    retry: RetryPolicy,
-    sleep: Callable[[float], Awaitable[Any]],
-) -> Exception | None:
-    for attempt in range(1, retry.attempts + 1):
-        try:
-            await handler(envelope, record)
-            return None
-        except (PoisonMessage, ValidationError) as exc:
-            # A payload that does not fit its contract will not fit next time either.
-            return exc
-        except Exception as exc:
-            if attempt == retry.attempts:
-                return exc
-            delay = retry.backoff(attempt)
-            log.warning(
-                "handler failed; retrying",
-                extra={
-                    "event_id": envelope.id,
-                    "attempt": attempt,
-                    "delay_s": delay,
-                    "error": repr(exc),
-                },
-            )
-            await sleep(delay)
-    return None  # unreachable: the loop returns on the last attempt
+        state = state if state is not None else RetryState()
+        while True:
+            try:
+                await handler(envelope, record)
+            except Exception as exc:
+                kind = classify(exc)
+                if kind is Failure.TRANSIENT:
+                    state.transient += 1
+                    delay = retry.backoff(state.transient)
+                else:
+                    state.other += 1
+                    delay = retry.backoff(state.other)
+                    if kind is Failure.POISON or state.other >= retry.attempts:
+                        span.record_exception(exc)
+                        reason = "poison" if kind is Failure.POISON else "failed"
+                        await _dead_letter(record, consumer, dead_letters, reason, repr(exc))
+                        return Outcome.DEAD_LETTERED
+                log.warning(
+                    "handler failed; retrying",
+                    extra={
+                        "event_id": envelope.id,
+                        "failure": kind.value,
+                        "attempt": state.transient + state.other,
+                        "delay_s": round(delay, 3),
+                        "error": repr(exc),
+                        "consumer": consumer,
+                    },
+                )
+                if kind is Failure.TRANSIENT and defer_transient:
+                    return Outcome.DEFERRED
+                await sleep(delay)
+            else:
+                log.info(
+                    "event processed",
+                    extra={
+                        "event_id": envelope.id,
+                        "event_type": envelope.type,
+                        "consumer": consumer,
+                    },
+                )
+                return Outcome.PROCESSED
 
 
 async def _dead_letter(
@@ -194,6 +228,56 @@ async def _dead_letter(
     )
 
 
+class PartitionHolds:
+    """Records of a group consumer waiting out a transient failure, one per partition.
+
+    Sleeping inside the handler would stop the consumer from polling, and a
+    member that does not poll within `max.poll.interval.ms` is dropped from its
+    group. So a held record's partition is paused and rewound to the record
+    (nothing after it is read, and a commit stays at it), the handler returns,
+    the consumer keeps polling its other partitions, and after the backoff the
+    partition resumes and the same record is delivered again.
+    """
+
+    def __init__(self, retry: RetryPolicy) -> None:
+        self._retry = retry
+        self._held: dict[TopicPartition, tuple[int, RetryState]] = {}
+        self._timers: dict[TopicPartition, asyncio.TimerHandle] = {}
+
+    def state_of(self, record: ConsumedRecord) -> RetryState:
+        partition = TopicPartition(record.topic, record.partition)
+        held = self._held.get(partition)
+        if held is None or held[0] != record.offset:
+            held = (record.offset, RetryState())
+            self._held[partition] = held
+        return held[1]
+
+    def release(self, record: ConsumedRecord) -> None:
+        self._held.pop(TopicPartition(record.topic, record.partition), None)
+
+    def hold(self, consumer: AIOKafkaConsumer, record: ConsumedRecord) -> float:
+        """Pause the record's partition at the record; resume it after the backoff."""
+        partition = TopicPartition(record.topic, record.partition)
+        delay = self._retry.backoff(self.state_of(record).transient)
+        try:
+            consumer.pause(partition)
+            consumer.seek(partition, record.offset)
+        except IllegalStateError:
+            return 0.0  # revoked meanwhile: its new owner reads it from the commit
+        previous = self._timers.pop(partition, None)
+        if previous is not None:
+            previous.cancel()
+        self._timers[partition] = asyncio.get_running_loop().call_later(
+            delay, self._resume, consumer, partition
+        )
+        return delay
+
+    def _resume(self, consumer: AIOKafkaConsumer, partition: TopicPartition) -> None:
+        self._timers.pop(partition, None)
+        with contextlib.suppress(KafkaError):  # revoked, or the consumer stopped
+            consumer.resume(partition)
+
+
 def subscribe_events(
     broker: KafkaBroker,
     topics: str | Sequence[str],
@@ -205,13 +289,40 @@ def subscribe_events(
     """Register `handler` for `topics` in consumer group `group_id` with the rules above.
 
     All topics share one consumer, so a service joins its group once instead of
-    once per topic (each join would trigger a rebalance of the others).
+    once per topic (each join would trigger a rebalance of the others). A
+    transient failure holds the record's partition (`PartitionHolds`) for as
+    long as it lasts; the other partitions go on.
     """
     sink = BrokerDeadLetterSink(broker)
+    holds = PartitionHolds(retry)
 
     async def on_message(message: KafkaMessage) -> None:
         record = consumed_record(cast(ConsumerRecord[bytes, bytes], message.raw_message))
-        await process_record(record, handler, consumer=group_id, dead_letters=sink, retry=retry)
+        kafka = message.consumer
+        if not isinstance(kafka, AIOKafkaConsumer):  # an in-memory test broker
+            await process_record(record, handler, consumer=group_id, dead_letters=sink, retry=retry)
+            return
+        state = holds.state_of(record)
+        try:
+            outcome = await process_record(
+                record,
+                handler,
+                consumer=group_id,
+                dead_letters=sink,
+                retry=retry,
+                state=state,
+                defer_transient=True,
+            )
+        except Exception as exc:
+            if classify(exc) is not Failure.TRANSIENT:
+                raise  # NACK: seek back, read it again
+            state.transient += 1  # the dead-letter topic is unreachable for now
+            log.warning("dead-letter topic unreachable; holding", extra={"error": repr(exc)})
+            outcome = Outcome.DEFERRED
+        if outcome is Outcome.DEFERRED:
+            holds.hold(kafka, record)  # then return: the commit stays at this record
+        else:
+            holds.release(record)
 
     names = [topics] if isinstance(topics, str) else list(topics)
     broker.subscriber(

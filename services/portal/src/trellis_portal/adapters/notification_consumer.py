@@ -3,8 +3,10 @@
 Runs under trellis_shared.kafka.consumer.subscribe_events: a payload that does
 not fit its contract is dead-lettered, a failing write is retried, and the
 store's document ids make redelivery harmless. Titles and names are looked up
-as the portal service; a lookup that fails leaves the id in the text rather
-than holding the notification back.
+as the portal service; a lookup the peer refuses leaves the id in the text
+rather than holding the notification back. A peer that is down or slow
+(UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED) fails the whole event, and
+the consumer retries it until the peer is back: never parked for that.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from trellis_shared.contracts.postings import (
 )
 from trellis_shared.events.envelope import Envelope
 from trellis_shared.kafka.consumer import ConsumedRecord
+from trellis_shared.kafka.failures import Failure, classify
 
 log = logging.getLogger("trellis_portal.notifications")
 
@@ -101,6 +104,8 @@ class NotificationConsumer:
                 postings_pb.GetOpportunityRequest(opportunity_id=opportunity_id),
             )
         except aio.AioRpcError as error:
+            if classify(error) is Failure.TRANSIENT:
+                raise
             log.warning("no title for %s: %s", opportunity_id, error.code().name)
             return ""
         return str(reply.opportunity.details.title)
@@ -112,6 +117,8 @@ class NotificationConsumer:
                 profiles_pb.GetProfileRequest(employee_id=employee_id),
             )
         except aio.AioRpcError as error:
+            if classify(error) is Failure.TRANSIENT:
+                raise
             log.warning("no name for %s: %s", employee_id, error.code().name)
             return ""
         return str(reply.profile.org.name)
