@@ -193,10 +193,10 @@ async def test_a_note_whose_write_landed_after_the_relays_read_is_kept(
     collection = mongo_database["things"]
     due = OutboxDue(collection)
     first = await due.note(["a"])
-    due.landed(first, ["a"])
+    due.landed(first, {"a": None})
     read_at = note_clock()  # the relay reads "a" here...
     second = await due.note(["a"])
-    due.landed(second, ["a"])  # ...and this write lands after that read
+    due.landed(second, {"a": None})  # ...and this write lands after that read
     await due.published("a", read_at=read_at)
     left = [n["_id"] async for n in mongo_database["things_outbox_due"].find({})]
     assert left == [second]

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pymongo import ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
@@ -85,13 +86,20 @@ class AggregateStore:
         entries = self._outbox_entries(subject or aggregate_id, new_version, events)
         # Before the write: a relay must be able to find it if we die after.
         note = await self._due.note([aggregate_id]) if entries else None
-        async with PROCESS_WRITE_LOCKS.hold(document_key(self._collection, aggregate_id)):
-            if expected_version == 0:
-                await self._insert(aggregate_id, state, entries)
-            else:
-                await self._update(aggregate_id, state, expected_version, entries)
+        try:
+            async with PROCESS_WRITE_LOCKS.hold(document_key(self._collection, aggregate_id)):
+                if expected_version == 0:
+                    await self._insert(aggregate_id, state, entries)
+                    only_these = True
+                else:
+                    pending = await self._update(aggregate_id, state, expected_version, entries)
+                    only_these = pending == len(entries)
+        except StaleVersion:
+            if note is not None:  # refused by the version check: nothing was written
+                await self._due.abandoned(note, [aggregate_id])
+            raise
         if note is not None:
-            self._due.landed(note, [aggregate_id])
+            self._due.landed(note, {aggregate_id: entries if only_these else None})
         if self._on_saved is not None and entries:
             self._on_saved(aggregate_id)
         return new_version
@@ -139,7 +147,9 @@ class AggregateStore:
                 existing.add(documents[failure["index"]]["_id"])
         # Ids that existed were not written here: the note keeps naming them
         # (harmless: the sweep finds nothing of ours pending there and drops it).
-        written = [i for i in announced if i not in existing]
+        written = {
+            d["_id"]: d["outbox"] for d in documents if d["outbox"] and d["_id"] not in existing
+        }
         if written:
             self._due.landed(note, written)
         if self._on_saved is not None:
@@ -162,15 +172,19 @@ class AggregateStore:
         state: dict[str, Any],
         expected_version: int,
         entries: dict[str, dict[str, Any]],
-    ) -> None:
+    ) -> int:
+        """The version-checked write; returns how many events are pending after it."""
         changes: dict[str, Any] = {"state": state, "version": expected_version + 1}
         changes.update({f"outbox.{event_id}": entry for event_id, entry in entries.items()})
-        result = await self._collection.update_one(
+        after = await self._collection.find_one_and_update(
             {"_id": aggregate_id, "version": expected_version},
             {"$set": changes, "$inc": {"outbox_pending": len(entries)}},
+            # No projection: FerretDB 1.x does not implement one for findAndModify.
+            return_document=ReturnDocument.AFTER,
         )
-        if result.matched_count == 0:
+        if after is None:
             raise StaleVersion(aggregate_id, expected_version)
+        return int(after.get("outbox_pending") or 0)
 
 
 def _new_document(

@@ -2,15 +2,17 @@
 
 A state change and the events it raises are written in one document update, so
 they cannot disagree. Each outbox entry sits under `outbox.<event id>` (a map,
-not an array, so it can be marked with a plain dotted `$set`), with the
-document's `outbox_pending` counter beside it. The relay publishes pending
-entries in sequence order and marks each one sent; a relay that dies between
-publish and mark publishes again, and consumers drop the duplicate through
-their inbox. Every replica runs a relay: two may publish one entry, the mark is
-conditional so the counter stays right, and the inbox drops the copy.
+not an array, so one entry can be changed or removed by its dotted path), with
+the document's `outbox_pending` counter beside it. The relay publishes pending
+entries in sequence order and then removes each one; a relay that dies between
+publish and removal publishes again, and consumers drop the duplicate through
+their inbox. Every replica runs a relay: two may publish one entry, the removal
+is conditional so the counter stays right, and the inbox drops the copy.
 
 Finding work without reading every aggregate: the process that saved an
-aggregate publishes it at once (`nudge`). For what that process could not
+aggregate publishes it at once (`nudge`), from the events it has just written
+when they were all that was pending there (the save tells), else after reading
+the document back. For what that process could not
 finish (it died, the broker refused), each save first leaves a small note in a
 side collection, `<collection>_outbox_due`, naming the aggregates it is about to
 write; the relay's sweep reads the notes (a few small documents) instead of the
@@ -19,8 +21,8 @@ aggregates (a query on `outbox_pending` reads every document on FerretDB:
 its aggregates are published. A note younger than the grace period is left to
 its writer, which may still be between the note and the write.
 
-Entry states follow the usual event-log life: pending -> sent, with `attempts`
-and `last_error` recorded while the broker refuses.
+An entry is pending until it is published, with `attempts` and `last_error`
+recorded while the broker refuses; then it leaves the document.
 """
 
 from __future__ import annotations
@@ -28,16 +30,19 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections import Counter
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 from uuid import uuid4
 
 from opentelemetry import trace
+from pymongo import DeleteOne, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 
 from trellis_shared.events.envelope import Envelope, kafka_headers
+from trellis_shared.group_commit import GroupCommit
 from trellis_shared.mongo.write_locks import PROCESS_WRITE_LOCKS, document_key
 from trellis_shared.telemetry import context_from_headers, current_traceparent
 
@@ -45,7 +50,6 @@ log = logging.getLogger(__name__)
 _tracer = trace.get_tracer("trellis.outbox")
 
 PENDING = "pending"
-SENT = "sent"
 
 
 def outbox_entry(envelope: Envelope, *, topic: str, sequence: int) -> dict[str, Any]:
@@ -62,13 +66,18 @@ def outbox_entry(envelope: Envelope, *, topic: str, sequence: int) -> dict[str, 
     }
 
 
-# Notes this process wrote and has not dropped yet, so that its own relay drops
-# each one as soon as it has published what the note names, and the sweep only
-# meets the notes of work a process could not finish. Process-wide because the
-# store that writes a note and the relay that publishes are separate objects.
-# (collection, aggregate id) -> {note id: when its write landed, in note_clock() ticks}
-_NOTES_OF: dict[tuple[str, Any], dict[str, int]] = {}
-_WAITING: dict[str, set[Any]] = {}  # note id -> aggregates not yet published
+# What this process knows about its own writes, so that its relay publishes
+# them without reading them back and drops each note as soon as what it names
+# is out; the sweep only meets the notes of work a process could not finish.
+# Process-wide because the store that writes and the relay that publishes are
+# separate objects. Ticks of note_clock() order writes against reads.
+# (collection, aggregate id) -> {note id: ticks at which writes it announced landed}
+_NOTES_OF: dict[tuple[str, Any], dict[str, list[int]]] = {}
+# note id -> how many announced writes per aggregate are not yet published or abandoned
+_WAITING: dict[str, Counter[Any]] = {}
+# (collection, aggregate id) -> the events of its latest write, when they were
+# everything pending on it: the relay publishes them from here.
+_FRESH: dict[tuple[str, Any], Fresh] = {}
 _TICKS = itertools.count()
 
 
@@ -77,50 +86,85 @@ def note_clock() -> int:
     return next(_TICKS)
 
 
+@dataclass(frozen=True)
+class Fresh:
+    entries: dict[str, dict[str, Any]]  # event id -> outbox entry
+    landed_at: int
+
+
 class OutboxDue:
-    """Notes naming aggregates that may hold unpublished events (see the module doc)."""
+    """Notes naming aggregates that may hold unpublished events (see the module doc).
+
+    Concurrent writes share one note (group commit), and notes are dropped
+    together, so under load a save costs a fraction of a note's insert and delete.
+    """
 
     def __init__(self, aggregates: AsyncCollection[dict[str, Any]]) -> None:
         self._notes: AsyncCollection[dict[str, Any]] = aggregates.database[
             f"{aggregates.name}_outbox_due"
         ]
-        self._key = self._notes.full_name
+        self.key = self._notes.full_name
+        self._inserts: GroupCommit[Sequence[Any], str] = GroupCommit(self._insert_note)
+        self._drops: GroupCommit[str, None] = GroupCommit(self._delete_notes)
 
     async def note(self, aggregate_ids: Sequence[Any]) -> str:
         """Called BEFORE the write that adds events to these aggregates; returns the
-        note's id, for `landed` once that write succeeded."""
+        note's id, for `landed` once that write succeeded or `abandoned` once it
+        surely did not happen."""
+        return await self._inserts.add(list(aggregate_ids))
+
+    async def _insert_note(self, writes: Sequence[Sequence[Any]]) -> str:
         note_id = uuid4().hex
-        await self._notes.insert_one(
-            {"_id": note_id, "ids": list(aggregate_ids), "at": datetime.now(UTC)}
-        )
+        named = [aggregate_id for ids in writes for aggregate_id in ids]
+        await self._notes.insert_one({"_id": note_id, "ids": named, "at": datetime.now(UTC)})
+        _WAITING[note_id] = Counter(named)
         return note_id
 
-    def landed(self, note_id: str, aggregate_ids: Sequence[Any]) -> None:
-        """The write the note announced succeeded: this process's relay may drop the
-        note once it has published those aggregates from a read made after now."""
-        _WAITING[note_id] = set(aggregate_ids)
+    def landed(self, note_id: str, written: Mapping[Any, dict[str, dict[str, Any]] | None]) -> None:
+        """The write the note announced succeeded, for each aggregate with its
+        events when they are all that is pending on it (None: there may be more)."""
         now = note_clock()
-        for aggregate_id in aggregate_ids:
-            _NOTES_OF.setdefault((self._key, aggregate_id), {})[note_id] = now
+        for aggregate_id, entries in written.items():
+            _NOTES_OF.setdefault((self.key, aggregate_id), {}).setdefault(note_id, []).append(now)
+            if entries is None:
+                _FRESH.pop((self.key, aggregate_id), None)
+            else:
+                _FRESH[(self.key, aggregate_id)] = Fresh(entries, now)
+
+    async def abandoned(self, note_id: str, aggregate_ids: Sequence[Any]) -> None:
+        """The announced write surely did not happen (a version check refused it)."""
+        waiting = _WAITING.get(note_id)
+        if waiting is None:
+            return
+        waiting.subtract(aggregate_ids)
+        await self._drop_when_done(note_id)
 
     async def published(self, aggregate_id: Any, *, read_at: int) -> None:
         """Everything pending on this aggregate when it was read (at `read_at`) is
-        out: drop the notes whose writes landed before that read and that name
-        nothing else still waiting. A write that landed later may have been missed."""
-        notes = _NOTES_OF.get((self._key, aggregate_id), {})
-        covered = [note_id for note_id, written in notes.items() if written < read_at]
-        for note_id in covered:
-            del notes[note_id]
-        if not notes:
-            _NOTES_OF.pop((self._key, aggregate_id), None)
-        for note_id in covered:
-            waiting = _WAITING.get(note_id)
-            if waiting is None:
+        out: the writes that landed before that read are done. A write that
+        landed later may have been missed."""
+        notes = _NOTES_OF.get((self.key, aggregate_id), {})
+        finished = []
+        for note_id, landings in list(notes.items()):
+            covered = [tick for tick in landings if tick < read_at]
+            if not covered:
                 continue
-            waiting.discard(aggregate_id)
-            if not waiting:
-                del _WAITING[note_id]
-                await self.drop(note_id)
+            landings[:] = [tick for tick in landings if tick >= read_at]
+            if not landings:
+                del notes[note_id]
+            waiting = _WAITING.get(note_id)
+            if waiting is not None:
+                waiting[aggregate_id] -= len(covered)
+                finished.append(note_id)
+        if not notes:
+            _NOTES_OF.pop((self.key, aggregate_id), None)
+        for note_id in finished:
+            await self._drop_when_done(note_id)
+
+    async def _drop_when_done(self, note_id: str) -> None:
+        waiting = _WAITING.get(note_id)
+        if waiting is not None and all(count <= 0 for count in waiting.values()):
+            await self.drop(note_id)
 
     async def older_than(self, cutoff: datetime) -> list[dict[str, Any]]:
         # The collection holds only unfinished notes: reading it whole is cheap.
@@ -128,7 +172,17 @@ class OutboxDue:
         return sorted((n for n in notes if n["at"] <= cutoff), key=lambda n: n["at"])
 
     async def drop(self, note_id: str) -> None:
-        await self._notes.delete_one({"_id": note_id})
+        _WAITING.pop(note_id, None)
+        await self._drops.add(note_id)
+
+    async def _delete_notes(self, note_ids: Sequence[str]) -> None:
+        # One round trip; each delete by `_id`, which every server answers from its index.
+        await self._notes.bulk_write([DeleteOne({"_id": i}) for i in note_ids], ordered=False)
+
+
+def take_fresh(key: str, aggregate_id: Any) -> Fresh | None:
+    """The events of the aggregate's latest write, if they are all that is pending."""
+    return _FRESH.pop((key, aggregate_id), None)
 
 
 class EventPublisher(Protocol):
@@ -160,7 +214,6 @@ class OutboxRelay:
         poll_interval_s: float = 0.2,
         sweep_interval_s: float = 10.0,
         parallel: int = 32,
-        keep_sent_for: timedelta = timedelta(0),
         note_grace: timedelta = timedelta(seconds=10),
     ) -> None:
         self._collection = collection
@@ -180,7 +233,8 @@ class OutboxRelay:
         # Aggregates published side by side (each one's events stay in order):
         # one at a time, every event waited for its broker acknowledgement alone.
         self._parallel = asyncio.Semaphore(parallel)
-        self._keep_sent_for = keep_sent_for
+        # Sent events leave their documents together: one round trip for many.
+        self._marks: GroupCommit[tuple[Any, str], None] = GroupCommit(self._remove_sent)
         self._wake = asyncio.Event()
 
     def nudge(self, aggregate_id: Any = None) -> None:
@@ -204,12 +258,18 @@ class OutboxRelay:
         async with self._parallel:
             if self._stop_requested():
                 return 0, False
-            read_at = note_clock()
-            document = await self._collection.find_one({"_id": aggregate_id}, {"outbox": 1})
-            if document is None:
-                return 0, True  # the write that was announced never happened
-            published = await self._publish_document(document)
-            finished = published == _pending_count(document)
+            fresh = take_fresh(self._due.key, aggregate_id)
+            if fresh is not None:  # written here, and all that was pending: no read
+                entries = fresh.entries
+                read_at = fresh.landed_at + 1
+            else:
+                read_at = note_clock()
+                document = await self._collection.find_one({"_id": aggregate_id}, {"outbox": 1})
+                if document is None:
+                    return 0, True  # the write that was announced never happened
+                entries = _pending_entries(document)
+            published = await self._publish_entries(aggregate_id, entries)
+            finished = published == len(entries)
             if finished:
                 await self._due.published(aggregate_id, read_at=read_at)
             return published, finished
@@ -232,35 +292,29 @@ class OutboxRelay:
     def _stop_requested(self) -> bool:
         return self._stopping is not None and self._stopping.is_set()
 
-    async def _publish_document(self, document: dict[str, Any]) -> int:
-        entries = sorted(
-            (
-                (event_id, entry)
-                for event_id, entry in (document.get("outbox") or {}).items()
-                if entry.get("status") == PENDING
-            ),
-            key=lambda item: item[1]["sequence"],
-        )
-        stale = self._stale_sent_ids(document)
+    async def _publish_entries(
+        self, aggregate_id: Any, entries: Mapping[str, dict[str, Any]]
+    ) -> int:
+        """Publish in sequence order, stopping at the first failure so that the
+        aggregate's events keep their order; return how many went out."""
         sent = 0
-        for event_id, entry in entries:
+        for event_id, entry in sorted(entries.items(), key=lambda item: item[1]["sequence"]):
             try:
                 await self._publish_entry(entry)
             except Exception as exc:
-                # Stop at the first failure so events of one aggregate keep their order.
-                await self._collection.update_one(
-                    {"_id": document["_id"]},
-                    {
-                        "$inc": {f"outbox.{event_id}.attempts": 1},
-                        "$set": {f"outbox.{event_id}.last_error": repr(exc)[:500]},
-                    },
-                )
+                async with PROCESS_WRITE_LOCKS.hold(document_key(self._collection, aggregate_id)):
+                    await self._collection.update_one(
+                        {"_id": aggregate_id, f"outbox.{event_id}.status": PENDING},
+                        {
+                            "$inc": {f"outbox.{event_id}.attempts": 1},
+                            "$set": {f"outbox.{event_id}.last_error": repr(exc)[:500]},
+                        },
+                    )
                 log.warning(
                     "outbox publish failed", extra={"event_id": event_id, "error": repr(exc)}
                 )
                 break
-            await self._mark_sent(document["_id"], event_id, prune=stale)
-            stale = []
+            await self._marks.add((aggregate_id, event_id))
             sent += 1
         return sent
 
@@ -286,30 +340,19 @@ class OutboxRelay:
                 headers=headers,
             )
 
-    def _stale_sent_ids(self, document: dict[str, Any]) -> list[str]:
-        """Sent entries past retention; dropped with the next mark so documents stay small."""
-        cutoff = datetime.now(UTC) - self._keep_sent_for
-        return [
-            event_id
-            for event_id, entry in (document.get("outbox") or {}).items()
-            if entry.get("status") == SENT and entry.get("sent_at") and entry["sent_at"] < cutoff
-        ]
-
-    async def _mark_sent(self, document_id: Any, event_id: str, *, prune: list[str]) -> None:
-        # The status condition keeps the counter right if two relays race.
-        update: dict[str, Any] = {
-            "$set": {
-                f"outbox.{event_id}.status": SENT,
-                f"outbox.{event_id}.sent_at": datetime.now(UTC),
-            },
-            "$inc": {"outbox_pending": -1},
-        }
-        if prune:
-            update["$unset"] = {f"outbox.{stale_id}": "" for stale_id in prune}
-        async with PROCESS_WRITE_LOCKS.hold(document_key(self._collection, document_id)):
-            await self._collection.update_one(
-                {"_id": document_id, f"outbox.{event_id}.status": PENDING}, update
-            )
+    async def _remove_sent(self, sent: Sequence[tuple[Any, str]]) -> None:
+        """Take published events out of their documents. The status condition
+        keeps the counter right when two relays race on one event."""
+        await self._collection.bulk_write(
+            [
+                UpdateOne(
+                    {"_id": document_id, f"outbox.{event_id}.status": PENDING},
+                    {"$unset": {f"outbox.{event_id}": ""}, "$inc": {"outbox_pending": -1}},
+                )
+                for document_id, event_id in sent
+            ],
+            ordered=False,
+        )
 
     async def run(
         self, stop: asyncio.Event, on_error: Callable[[Exception], Awaitable[None]] | None = None
@@ -338,5 +381,9 @@ class OutboxRelay:
             stopped.cancel()
 
 
-def _pending_count(document: dict[str, Any]) -> int:
-    return sum(1 for e in (document.get("outbox") or {}).values() if e.get("status") == PENDING)
+def _pending_entries(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        event_id: entry
+        for event_id, entry in (document.get("outbox") or {}).items()
+        if entry.get("status") == PENDING
+    }

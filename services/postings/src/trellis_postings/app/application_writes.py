@@ -21,6 +21,13 @@ Decision = Callable[[Application | None], tuple[Application, Sequence[EventPaylo
 MAX_ATTEMPTS = 200
 
 
+class Unread:
+    """The caller has not read the application (as opposed to: read it, none)."""
+
+
+UNREAD = Unread()
+
+
 class ApplicationWrites:
     def __init__(self, repository: ApplicationRepository, lists: ApplicationLists) -> None:
         self.repository = repository
@@ -32,9 +39,20 @@ class ApplicationWrites:
             raise NotFound(f"application {application_id} not found")
         return stored
 
-    async def decide(self, application_id: str, decision: Decision) -> StoredApplication:
-        for _ in range(MAX_ATTEMPTS):
-            current = await self.repository.get(application_id)
+    async def decide(
+        self,
+        application_id: str,
+        decision: Decision,
+        *,
+        read: StoredApplication | None | Unread = UNREAD,
+    ) -> StoredApplication:
+        """`read`: what the caller has just read (None: no application), so the
+        first attempt does not read it again; a stale read only costs a retry."""
+        for attempt in range(MAX_ATTEMPTS):
+            if attempt == 0 and not isinstance(read, Unread):
+                current = read
+            else:
+                current = await self.repository.get(application_id)
             before = current.application if current else None
             changed, events = decision(before.model_copy(deep=True) if before else None)
             if current is not None and not events and changed == current.application:

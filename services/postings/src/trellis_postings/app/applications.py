@@ -105,7 +105,7 @@ class Applications:
             ),
             self._lists.add(lists_of.person_list(employee_id), application_id, {}),
         )
-        saved = await self._writes.decide(application_id, decide)
+        saved = await self._writes.decide(application_id, decide, read=known)
         if previous is not None or saved.application.disclosed_at is not None:
             # The summary hid more while the write was in flight (the older
             # application's confidentiality); now it can say exactly what is stored.
