@@ -14,11 +14,14 @@ from faststream.kafka import KafkaBroker
 from pymongo import AsyncMongoClient
 
 from trellis_bidding.adapters.mongo_bidding import MongoBalances, MongoKeyed, MongoQueries
+from trellis_bidding.adapters.mongo_results import MongoResultChunks
 from trellis_bidding.adapters.postings_client import PostingsFits
 from trellis_bidding.app.bids import Bids
 from trellis_bidding.app.clearing import Clearing
 from trellis_bidding.app.read_models import Bidders, Catalog
+from trellis_bidding.app.result_writing import ResultWriter
 from trellis_bidding.app.rounds import Rounds
+from trellis_bidding.app.sweep import sweep
 from trellis_bidding.config import BiddingSettings
 from trellis_bidding.domain.rounds import Round
 from trellis_bidding.domain.wallets import Wallet
@@ -33,7 +36,6 @@ from trellis_shared.contracts.postings import (
     OpportunityUpdated,
 )
 from trellis_shared.contracts.profiles import PROFILE_SNAPSHOT_TOPIC, ProfileSnapshot
-from trellis_shared.errors import TrellisError
 from trellis_shared.events.envelope import Envelope
 from trellis_shared.grpc.client import ServiceClient
 from trellis_shared.grpc.server import GrpcServer, build_server
@@ -81,15 +83,8 @@ class BiddingApp:
         log.info("bidding catalog loaded", extra={"assignments": assignments})
 
     async def sweep(self) -> None:
-        """Open and close windows; clear what closed (at the deadline, without hr_admin).
-
-        Every replica sweeps: each step is a version-checked write of the round,
-        so a window opens or closes once and exactly one replica clears."""
-        for round_id in await self.rounds.advance_all():
-            try:
-                await self.clearing.clear(round_id)
-            except TrellisError as error:
-                log.warning("automatic clearing of %s skipped: %s", round_id, error)
+        """Every replica sweeps: windows, clearing, and results left unwritten."""
+        await sweep(self.rounds, self.clearing)
 
     async def sweep_forever(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
@@ -160,16 +155,18 @@ def build_app(
         clock,
         release_wait_days=settings.bidding_release_wait_working_days,
     )
+    # A clearing's stored result, one document per chunk (clearing_record).
+    result_chunks = MongoResultChunks(database["clearing_results"])
     clearing = Clearing(
         rounds_store,
-        wallets,
         queries,
         catalog,
         bidders,
-        balances,
         PostingsFits(postings_client),
         clock,
         announcements,
+        result_chunks,
+        ResultWriter(rounds_store, wallets, queries, result_chunks, balances, clock),
     )
 
     async def on_posting(envelope: Envelope, record: ConsumedRecord) -> None:

@@ -77,6 +77,14 @@ class MongoQueries:
     async def rounds_due(self) -> list[Versioned[Round]]:
         return await self._rounds_matching({"state.status": {"$nin": SETTLED}})
 
+    async def rounds_with_results_pending(self) -> list[str]:
+        # Only ids: a cleared round's document holds every bidder id.
+        cursor = self._rounds.find(
+            {"state.status": RoundStatus.CLEARED.value, "state.results_written": {"$ne": True}},
+            {"_id": 1},
+        ).sort("_id", ASCENDING)
+        return [str(d["_id"]) async for d in cursor]
+
     async def _rounds_matching(self, query: dict[str, Any]) -> list[Versioned[Round]]:
         cursor = self._rounds.find(query, FIELDS).sort("_id", ASCENDING)
         return [

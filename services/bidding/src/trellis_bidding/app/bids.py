@@ -16,6 +16,7 @@ from trellis_shared.errors import (
     InvalidArgument,
     NotFound,
     PermissionDenied,
+    Unavailable,
 )
 from trellis_shared.events import EventPayload
 from trellis_shared.grpc.tokens import Principal
@@ -147,6 +148,9 @@ class Bids:
         round_ = (await self._rounds.load(round_id)).value
         round_.require(RoundStatus.CLEARED, action="read results")
         found = await self._wallets.find(wallet_id(round_id, viewer.subject))
+        waiting = found is not None and found.value.result is None and found.value.bids
+        if waiting and not round_.results_written:  # cleared; results still being written
+            raise Unavailable(f"your result in round {round_id} is being written; try again")
         if found is None or found.value.result is None:
             raise NotFound(f"you did not bid in round {round_id}")
         return found.value

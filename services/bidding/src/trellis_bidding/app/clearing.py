@@ -1,21 +1,24 @@
-"""Clearing a round: claim it, gather the sealed bids, ask postings for skill fit,
-run the engine, then commit the awards and their events on the round, and each
-bidder's result on their wallet.
+"""Clearing a round: claim it, compute its result ONCE and store it, announce the
+stored awards, mark it cleared, then write each bidder's stored result.
 
 Every replica's sweep may try to clear the same closed round at the same
 moment, so the round document is the commit point. The claim (`closed →
 clearing`) is one version-checked write that exactly one clearer wins, taken
-BEFORE the wallets are read so that the losers do no work. The awards are
-recorded on the round once, then announced in chunks: each chunk is one
-document of its own (an announcement: at most AWARDS_PER_BATCH events, keyed
-by the round and the batch number) created with "must not exist", so no award
-is announced twice even if two clearers overlap. Small documents keep the
-relay cheap: it marks each event sent with a write of the document holding
-it, and the round document is large (every bidder id). Wallet results follow
-in bulk, conditional on the version each wallet was read at, and the round
-turns `cleared` (with its one `round.cleared` event) only after that. If a
-process dies in between, its claim goes stale and the next clearing finishes
-the job with the recorded awards.
+BEFORE the wallets are read so that the losers do no work. The result (awards
+on the round; each bidder's result and carried points in chunk documents
+named by this attempt, clearing_record) is stored, then fixed on the round by
+one version-checked write: the first attempt to get there wins for good. From
+then on nothing is computed again: a clearing that died is finished, by any
+replica once its claim is stale, from what is stored, because the inputs
+(seats filled, commitments recorded) change as soon as awards go out.
+
+Awards are announced in chunks: each chunk is one document of its own (an
+announcement: at most AWARDS_PER_BATCH events of the stored list, keyed by the
+round and the batch number) created with "must not exist", so no award is
+announced twice. Small documents keep the relay cheap: it marks each event
+sent with a write of the document holding it. The round then turns `cleared`
+with its one `round.cleared` event, and the wallet results are written
+(result_writing), repaired by the sweep if this process dies meanwhile.
 """
 
 from __future__ import annotations
@@ -25,12 +28,18 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 
-from trellis_bidding.app.ports import Balances, FitScores, Queries
+from trellis_bidding.app.ports import Announcements, FitScores, Queries, ResultChunks
 from trellis_bidding.app.read_models import Bidders, Catalog
+from trellis_bidding.app.result_writing import ResultWriter
 from trellis_bidding.app.rounds import require_hr
 from trellis_bidding.domain import rounds
-from trellis_bidding.domain.allocation import BidOutcome
 from trellis_bidding.domain.clearing import RoundOutcome, clear_round
+from trellis_bidding.domain.clearing_record import (
+    MAX_BIDDERS_PER_CHUNK,
+    bidder_results,
+    pack_results,
+    result_chunk_id,
+)
 from trellis_bidding.domain.inputs import (
     Assignment,
     Bid,
@@ -38,58 +47,46 @@ from trellis_bidding.domain.inputs import (
     ClearingMode,
     RoundSettings,
 )
-from trellis_bidding.domain.points import PointsSettlement, next_round_budget
-from trellis_bidding.domain.release import AUTO
 from trellis_bidding.domain.rounds import Award, Round, RoundStatus
 from trellis_bidding.domain.stability import envy_count, find_blocking_pairs
-from trellis_bidding.domain.wallets import Outcome, Result, Wallet, wallet_id
+from trellis_bidding.domain.wallets import Wallet
 from trellis_shared.contracts.bidding import AssignmentAwarded
 from trellis_shared.contracts.common import SkillLevel
 from trellis_shared.errors import FailedPrecondition, StaleVersion
 from trellis_shared.events import EventPayload
 from trellis_shared.grpc.tokens import Principal
-from trellis_shared.mongo.aggregate_store import AggregateStore
 from trellis_shared.mongo.model_store import ModelStore, Versioned
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 # Award events go out in announcement documents of this many (see above).
 AWARDS_PER_BATCH = 100
-# Wallet results go to the database in bulk, this many per call (the adapter
-# splits them further into commands the embedded database can take).
-RESULTS_PER_WRITE = 1000
-WON_OR_LOST = {
-    BidOutcome.WON: "won",
-    BidOutcome.OUT_PRIORITISED: "seats went to higher priorities",
-    BidOutcome.HOLDS_HIGHER_RANKED: "you already hold awards you ranked higher",
-    BidOutcome.NO_FREE_TIME: "it does not fit your free time next to your higher-ranked awards",
-    BidOutcome.HOLDS_OTHER_AWARD: "the total-points allocation gave you another award",
-    BidOutcome.OUTWEIGHED: "the total-points allocation gave the seat to others",
-}
 
 
 class Clearing:
     def __init__(
         self,
         rounds_store: ModelStore[Round],
-        wallets: ModelStore[Wallet],
         queries: Queries,
         catalog: Catalog,
         bidders: Bidders,
-        balances: Balances,
         fits: FitScores,
         clock: Clock,
-        announcements: AggregateStore,
+        announcements: Announcements,
+        chunks: ResultChunks,
+        results: ResultWriter,
+        bidders_per_chunk: int = MAX_BIDDERS_PER_CHUNK,
     ) -> None:
         self._rounds = rounds_store
-        self._announcements = announcements
-        self._wallets = wallets
         self._queries = queries
         self._catalog = catalog
         self._bidders = bidders
-        self._balances = balances
         self._fits = fits
         self._clock = clock
+        self._announcements = announcements
+        self._chunks = chunks
+        self._results = results
+        self._bidders_per_chunk = bidders_per_chunk
 
     async def clear_as(self, viewer: Principal, round_id: str) -> Versioned[Round]:
         require_hr(viewer, "clear a round")
@@ -105,19 +102,80 @@ class Clearing:
             raise FailedPrecondition("the round is already cleared")
         claim = uuid.uuid4().hex
         claimed = await self._rounds.apply(round_id, lambda r: _claim(r, self._clock(), claim))
-        try:
-            wallets = [w for w in await self._queries.wallets_of(round_id) if w.value.bids]
-            outcome = await self._compute(claimed.value, [w.value for w in wallets])
-        except BaseException:
-            await self._rounds.apply(round_id, lambda r: _give_up(r, claim))
-            raise
-        bidder_ids = sorted(w.value.employee_id for w in wallets)
-        saved = await self._commit(round_id, outcome, bidder_ids)
-        await self._write_results(saved.value, wallets, outcome)
-        return await self._rounds.apply(round_id, self._finish)
+        if claimed.value.awards_recorded:
+            # Taken over from a clearing that died: what it stored is the result.
+            recorded = claimed
+        else:
+            recorded = await self._compute_and_record(claimed.value, claim)
+        await self._announce(recorded.value)
+        await self._rounds.apply(round_id, self._finish)
+        return await self._results.write(round_id)
+
+    async def write_pending_results(self) -> list[str]:
+        """The sweep's repair: cleared rounds whose wallet results are not all written
+        (their writer died) get them now; returns the rounds now complete."""
+        complete = []
+        for round_id in await self._queries.rounds_with_results_pending():
+            written = await self._results.write(round_id)
+            if written.value.results_written:
+                complete.append(round_id)
+        return complete
 
     def _finish(self, round_: Round) -> list[EventPayload]:
         return rounds.finish_clearing(round_, self._clock())
+
+    async def _compute_and_record(self, round_: Round, claim: str) -> Versioned[Round]:
+        """Clear from the current inputs, store the result under this attempt, and
+        fix it on the round unless another attempt fixed its own first."""
+        round_id = round_.round_id
+        try:
+            wallets = [w.value for w in await self._queries.wallets_of(round_id) if w.value.bids]
+            outcome = await self._compute(round_, wallets)
+            bidder_ids = sorted(w.employee_id for w in wallets)
+            terms = round_.terms
+            chunks = pack_results(
+                bidder_results(outcome, bidder_ids, terms.budget, terms.carry_over_cap),
+                max_bidders=self._bidders_per_chunk,
+            )
+            keys = [result_chunk_id(round_id, claim, i) for i in range(len(chunks))]
+            for key, chunk in zip(keys, chunks, strict=True):
+                await self._chunks.store(key, round_id, chunk)
+        except BaseException:
+            await self._rounds.apply(round_id, lambda r: _give_up(r, claim))
+            raise
+        allocation = outcome.allocation
+        awards = [
+            Award(assignment_id=a.assignment_id, employee_id=a.employee_id, points=a.points)
+            for a in outcome.awards
+        ]
+        blocking_pairs = len(find_blocking_pairs(allocation.instance, allocation.won))
+        envy = envy_count(allocation.instance, allocation.won)
+        fixed_here = False
+
+        def record(current: Round) -> list[EventPayload]:
+            nonlocal fixed_here
+            fixed_here = rounds.record_result(
+                current,
+                attempt=claim,
+                chunks=len(keys),
+                awards=awards,
+                bidder_ids=bidder_ids,
+                blocking_pairs=blocking_pairs,
+                envy=envy,
+            )
+            return []
+
+        # Ours are dropped only when another result surely stands (not on an error
+        # whose write may have landed: then ours may be the round's).
+        try:
+            saved = await self._rounds.apply(round_id, record)
+        except FailedPrecondition:  # finished by another attempt, or given back meanwhile
+            await self._chunks.discard(keys)
+            raise
+        if not fixed_here:
+            log.warning("round %s: another clearing's result stands; ours dropped", round_id)
+            await self._chunks.discard(keys)
+        return saved
 
     async def _compute(self, round_: Round, wallets: list[Wallet]) -> RoundOutcome:
         terms = round_.terms
@@ -161,35 +219,6 @@ class Clearing:
         )
         return clear_round(assignments, bidders, bids, settings)
 
-    async def _commit(
-        self, round_id: str, outcome: RoundOutcome, bidder_ids: list[str]
-    ) -> Versioned[Round]:
-        allocation = outcome.allocation
-        awards = [
-            Award(assignment_id=a.assignment_id, employee_id=a.employee_id, points=a.points)
-            for a in outcome.awards
-        ]
-
-        def record(round_: Round) -> list[EventPayload]:
-            if round_.awards_recorded:
-                # Taken over from a clearing that died: its awards may be announced
-                # already, so they stand (the recorded seed normally gives the same).
-                if round_.awards != awards:
-                    log.warning("re-clearing %s gave other awards; recorded ones stand", round_id)
-                return []
-            round_.awards_recorded = True
-            round_.awards = awards
-            round_.bidders = len(bidder_ids)
-            round_.bidder_ids = bidder_ids
-            round_.points_spent = sum(a.points for a in awards)
-            round_.blocking_pairs = len(find_blocking_pairs(allocation.instance, allocation.won))
-            round_.envy = envy_count(allocation.instance, allocation.won)
-            return []
-
-        saved = await self._rounds.apply(round_id, record)
-        await self._announce(saved.value)
-        return saved
-
     async def _announce(self, round_: Round) -> None:
         """The recorded awards' events, batch by batch, each batch created once."""
         for index, start in enumerate(range(0, len(round_.awards), AWARDS_PER_BATCH)):
@@ -220,68 +249,6 @@ class Clearing:
             points_spent=award.points,
             skills=[SkillLevel(skill_id=s, level=1) for s in (entry.skill_ids if entry else [])],
         )
-
-    async def _write_results(
-        self, round_: Round, wallets: list[Versioned[Wallet]], outcome: RoundOutcome
-    ) -> None:
-        terms = round_.terms
-        settlements = {s.employee_id: s for s in outcome.settlements}
-        carried: dict[str, int] = {}
-        changed: list[tuple[str, int, Wallet]] = []
-        for stored in wallets:
-            employee_id = stored.value.employee_id
-            settlement = settlements[employee_id]
-            result = _result(outcome, employee_id, terms.budget, terms.carry_over_cap, settlement)
-            carried[employee_id] = min(settlement.returned, terms.carry_over_cap)
-            target = stored.value.model_copy(deep=True)
-            _attach(target, result)
-            changed.append((wallet_id(round_.round_id, employee_id), stored.version, target))
-        for start in range(0, len(changed), RESULTS_PER_WRITE):
-            chunk = changed[start : start + RESULTS_PER_WRITE]
-            if await self._queries.replace_wallets(chunk) < len(chunk):
-                # Some wallet changed since it was read (a manager released early,
-                # or another clearer wrote it): write those one by one, re-reading.
-                for key, _, target in chunk:
-                    assert target.result is not None
-                    await self._wallets.apply(key, _attacher(target.result))
-        await self._balances.set_carried(carried)
-
-
-def _result(
-    outcome: RoundOutcome, employee_id: str, budget: int, cap: int, settlement: PointsSettlement
-) -> Result:
-    explanation = outcome.explanations[employee_id]
-    return Result(
-        awarded=list(explanation.awarded),
-        points_spent=settlement.spent,
-        points_returned=settlement.returned,
-        next_round_budget=next_round_budget(budget, settlement.returned, cap),
-        outcomes=[
-            Outcome(
-                assignment_id=b.assignment_id,
-                points=b.priority.points,
-                rank=b.rank,
-                won=b.outcome is BidOutcome.WON,
-                cutoff=b.cutoff.describe() if b.cutoff else "no seat was awarded",
-                reason=b.line or WON_OR_LOST[b.outcome],
-            )
-            for b in explanation.bids
-        ],
-    )
-
-
-def _attach(wallet: Wallet, result: Result) -> None:
-    wallet.result = result
-    if wallet.release is not None:  # due at the latest when the round closed
-        wallet.release.approve(AUTO)
-
-
-def _attacher(result: Result) -> Callable[[Wallet], list[EventPayload]]:
-    def attach(wallet: Wallet) -> list[EventPayload]:
-        _attach(wallet, result)
-        return []
-
-    return attach
 
 
 def _claim(round_: Round, now: datetime, claim: str) -> list[EventPayload]:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from datetime import datetime
+from typing import Any, Protocol
 
+from trellis_bidding.domain.clearing_record import BidderResult
 from trellis_bidding.domain.rounds import Round
 from trellis_bidding.domain.wallets import Wallet
+from trellis_shared.events import EventPayload
 from trellis_shared.mongo.model_store import Versioned
 
 
@@ -26,6 +29,9 @@ class Queries(Protocol):
     async def rounds_due(self) -> list[Versioned[Round]]:
         """Rounds time or clearing may still change (not cleared nor cancelled)."""
 
+    async def rounds_with_results_pending(self) -> list[str]:
+        """Cleared rounds whose wallet results are not all written yet."""
+
     async def count_wallets(self, round_id: str) -> int: ...
 
     async def replace_wallets(self, changes: Sequence[tuple[str, int, Wallet]]) -> int:
@@ -39,3 +45,37 @@ class Balances(Protocol):
     async def carried(self, employee_id: str) -> int: ...
 
     async def set_carried(self, updates: dict[str, int]) -> None: ...
+
+
+class Announcements(Protocol):
+    """Documents that carry events out (an AggregateStore with its own relay)."""
+
+    async def save(
+        self,
+        aggregate_id: str,
+        state: dict[str, Any],
+        *,
+        expected_version: int,
+        events: Sequence[EventPayload] = (),
+        subject: str | None = None,
+    ) -> int: ...
+
+
+class ResultChunks(Protocol):
+    """A clearing's stored result (clearing_record), one document per chunk, by id."""
+
+    async def store(self, chunk_id: str, round_id: str, results: Sequence[BidderResult]) -> None:
+        """Create the chunk; one that exists (the same attempt wrote it) is kept."""
+
+    async def claim(
+        self, chunk_id: str, writer: str, now: datetime, until: datetime
+    ) -> list[BidderResult] | None:
+        """The chunk's results, leased to `writer` until `until`, if it is not written
+        and no other writer's lease runs at `now`; None otherwise."""
+
+    async def mark_written(self, chunk_id: str) -> None: ...
+
+    async def written(self, chunk_id: str) -> bool: ...
+
+    async def discard(self, chunk_ids: Sequence[str]) -> None:
+        """Drop chunks of an attempt whose result did not become the round's."""

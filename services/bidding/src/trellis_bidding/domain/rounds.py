@@ -3,9 +3,12 @@ or cancelled. The window opens and closes itself with time (the service's sweep)
 hr_admin may close early and clear. Clearing is claimed by one writer at a time
 (the `clearing` state, entered by one version-checked write of the round, so
 of two replicas that clear at once exactly one wins and the other is refused).
-The round becomes `cleared` only when every award is announced and every
-wallet has its result, so a clearing that died half-way is finished by the
-next one (the claim goes stale) instead of being left half done."""
+
+The clearing's result is computed once: the first attempt to record it on the
+round (`record_result`, naming the stored chunks of its attempt) fixes it for
+good, and everything after reads that. The round turns `cleared` once every
+award is announced; wallet results follow, and `results_written` says when all
+of them are, so the sweep repairs a cleared round whose results are not."""
 
 from __future__ import annotations
 
@@ -21,7 +24,7 @@ from trellis_shared.events import EventPayload
 
 MAX_ASSIGNMENTS = 500
 # A clearing that has not finished after this long is taken to have died with
-# its process and may be claimed again (the seed makes the re-run identical).
+# its process and may be claimed again (a result it recorded is reused as stored).
 STALE_CLEARING = timedelta(minutes=10)
 
 
@@ -101,12 +104,15 @@ class Round(BaseModel):
     bidders: int = 0
     bidder_ids: list[str] = []
     awards: list[Award] = []
-    awards_recorded: bool = False  # the first clearing to get this far fixes the awards
+    awards_recorded: bool = False  # the first clearing to get this far fixes the result
+    # Which attempt's stored result counts, and in how many chunks (clearing_record).
+    result_attempt: str = ""
+    result_chunks: int = 0
     awards_announced: int = 0  # award events written (in announcement documents)
     blocking_pairs: int = 0
     envy: int = 0
     points_spent: int = 0
-    results_written: bool = False
+    results_written: bool = False  # every bidder's result and carried points are written
 
     def require(self, *allowed: RoundStatus, action: str) -> None:
         if self.status not in allowed:
@@ -183,14 +189,43 @@ def give_up_clearing(round_: Round, claim: str) -> None:
         round_.clearing_claim = ""
 
 
+def record_result(
+    round_: Round,
+    *,
+    attempt: str,
+    chunks: int,
+    awards: list[Award],
+    bidder_ids: list[str],
+    blocking_pairs: int,
+    envy: int,
+) -> bool:
+    """Fix the round's result to the chunks `attempt` stored, unless an earlier
+    attempt did already (its result may be announced: it stands). True if fixed now."""
+    round_.require(RoundStatus.CLEARING, action="record the clearing result")
+    if round_.awards_recorded:
+        return False
+    round_.awards_recorded = True
+    round_.result_attempt = attempt
+    round_.result_chunks = chunks
+    round_.awards = awards
+    round_.bidders = len(bidder_ids)
+    round_.bidder_ids = bidder_ids
+    round_.points_spent = sum(a.points for a in awards)
+    round_.blocking_pairs = blocking_pairs
+    round_.envy = envy
+    return True
+
+
 def finish_clearing(round_: Round, now: datetime) -> list[EventPayload]:
-    """Every award announced and every result written: the round is cleared (once)."""
+    """Every award announced: the round is cleared (once). Wallet results are written
+    after this, from the stored result, and repaired by the sweep until complete."""
     if round_.status is RoundStatus.CLEARED:
         return []  # finished by a clearing that took over a stale claim
     round_.require(RoundStatus.CLEARING, action="finish clearing")
+    if not round_.awards_recorded:
+        raise FailedPrecondition("cannot finish clearing before its result is recorded")
     round_.status = RoundStatus.CLEARED
     round_.cleared_at = now
-    round_.results_written = True
     round_.awards_announced = len(round_.awards)
     return [
         RoundCleared(
@@ -202,6 +237,17 @@ def finish_clearing(round_: Round, now: datetime) -> list[EventPayload]:
             employee_ids=round_.bidder_ids,
         )
     ]
+
+
+def results_complete(round_: Round) -> list[EventPayload]:
+    """Every chunk of wallet results is written (idempotent)."""
+    round_.require(RoundStatus.CLEARED, action="mark results written")
+    round_.results_written = True
+    return []
+
+
+def results_pending(round_: Round) -> bool:
+    return round_.status is RoundStatus.CLEARED and not round_.results_written
 
 
 def cancel(round_: Round) -> list[EventPayload]:
