@@ -98,9 +98,9 @@ def test_illegal_moves_name_the_current_state() -> None:
     with pytest.raises(PermissionDenied):
         a_match(MatchStatus.REQUESTED).accept(Side.MENTEE, TODAY)
     cycle = Cycle(cycle_id="c", name="Spring", opened_by="hr", opened_at=NOW)
-    cycle.start_run()
+    cycle.start_run(NOW, "first", NOW + timedelta(minutes=5), MatchMode.STABLE)
     with pytest.raises(FailedPrecondition, match="is running"):
-        cycle.start_run()
+        cycle.start_run(NOW, "second", NOW + timedelta(minutes=5), MatchMode.STABLE)
 
 
 def test_a_declined_mentor_is_remembered_and_never_proposed_again() -> None:
@@ -261,7 +261,10 @@ async def test_the_repair_sweep_puts_right_what_a_crash_left_half_written() -> N
     await places.take_place("pat", "match-1", "bob")
     declined = a_match(MatchStatus.DECLINED, mentee_id="bob")
     await matches.save("match-1", declined, expected_version=0, events=())
-    repair = Repair(places, requests, matches, lambda: clock[0])
+    cycles = Cycles(
+        FakeDocuments(), requests, matches, places, people, DEFAULT_WEIGHTS, lambda: clock[0]
+    )
+    repair = Repair(places, requests, matches, lambda: clock[0], cycles.runs)
 
     assert await repair.sweep() == 0  # within the grace period: maybe still in flight
     clock[0] = NOW + timedelta(minutes=11)

@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -140,7 +141,16 @@ def build_app(
     places = MentorPlaces(mentors_docs, people, clock)
     requests = MenteeRequests(requests_docs, cycles_docs, people, clock)
     matches = Matches(matches_docs, requests_docs, places, people, weights, clock)
-    cycles = Cycles(cycles_docs, requests_docs, matches_docs, places, people, weights, clock)
+    cycles = Cycles(
+        cycles_docs,
+        requests_docs,
+        matches_docs,
+        places,
+        people,
+        weights,
+        clock,
+        run_lease=timedelta(seconds=settings.mentorship_cycle_run_lease_s),
+    )
     suggestions = Suggestions(requests, places, people, weights)
 
     async def on_snapshot(envelope: Envelope, record: ConsumedRecord) -> None:
@@ -179,7 +189,7 @@ def build_app(
         matches=matches,
         cycles=cycles,
         suggestions=suggestions,
-        repair=Repair(places, requests_docs, matches_docs, clock),
+        repair=Repair(places, requests_docs, matches_docs, clock, cycles.runs),
         repair_interval_s=settings.mentorship_repair_interval_s,
         profiles_client=profiles_client,
         grpc=grpc_server,

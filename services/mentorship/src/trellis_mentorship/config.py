@@ -20,6 +20,12 @@ class MentorshipSettings(TrellisSettings):
     mentorship_repair_interval_s: float = Field(
         default=60.0, gt=0, description="how often leftovers of interrupted writes are repaired"
     )
+    mentorship_cycle_run_lease_s: float = Field(
+        default=600.0,
+        gt=0,
+        description="how long a cycle run's claim lasts; past it, the run is taken to have "
+        "died with its process and any replica's repair sweep completes it",
+    )
     mentorship_weights_file: str = Field(
         default="",
         description="JSON object overriding CompatibilityWeights fields (give it a new version)",

@@ -7,6 +7,11 @@ has already ended, or a request claimed by a match that does not exist. This
 sweep finds such leftovers once they are older than a grace period (so a write
 still in flight is never mistaken for one) and puts them right. Running it
 twice changes nothing the second time.
+
+A cycle run is repaired differently: its claim's lease goes stale and the
+sweep completes the run from its stored plan (`cycle_runs`). Holds and claims
+for the planned match ids of a running cycle belong to that run (it completes
+them under the same ids), so this sweep leaves them alone until the run is done.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import logging
 from datetime import datetime, timedelta
 
 from trellis_mentorship.app.changes import Clock, change
+from trellis_mentorship.app.cycle_runs import CycleRuns
 from trellis_mentorship.app.mentors import MentorPlaces
 from trellis_mentorship.app.ports import Documents
 from trellis_mentorship.domain.match import Match, MatchStatus
@@ -38,26 +44,35 @@ class Repair:
         requests: Documents[MenteeRequest],
         matches: Documents[Match],
         clock: Clock,
+        cycle_runs: CycleRuns,
     ) -> None:
         self._places = places
         self._requests = requests
         self._matches = matches
         self._clock = clock
+        self._cycle_runs = cycle_runs
 
     async def sweep(self) -> int:
-        """Returns how many leftovers were repaired."""
+        """Returns how many leftovers (and stale cycle runs) were repaired."""
+        # Stale runs first: completing one settles its own half-written proposals.
+        completed_runs = await self._cycle_runs.complete_stale_runs()
         now = self._clock()
+        run_owned = await self._cycle_runs.match_ids_in_running_plans()
         # Every replica sweeps, so the mirror is refreshed first (holds other
         # replicas took). Each repair is a version-checked write that re-checks
         # its condition, so two replicas repairing the same leftover change it once.
         await self._places.refresh()
-        return await self._release_orphan_holds(now) + await self._settle_claims(now)
+        return (
+            completed_runs
+            + await self._release_orphan_holds(now, run_owned)
+            + await self._settle_claims(now, run_owned)
+        )
 
-    async def _release_orphan_holds(self, now: datetime) -> int:
+    async def _release_orphan_holds(self, now: datetime, run_owned: set[str]) -> int:
         repaired = 0
         for load in self._places.loads():
             for hold in load.holds:
-                if not _old(hold.taken_at, now):
+                if not _old(hold.taken_at, now) or hold.match_id in run_owned:
                     continue
                 match = await self._matches.get(hold.match_id)
                 if match is None or not match.item.holds_a_place:
@@ -65,11 +80,11 @@ class Repair:
                     repaired += 1
         return repaired
 
-    async def _settle_claims(self, now: datetime) -> int:
+    async def _settle_claims(self, now: datetime, run_owned: set[str]) -> int:
         repaired = 0
         for stored in await self._requests.find_by("status", RequestStatus.PROPOSED.value):
             request = stored.item
-            if not _old(request.claimed_at, now):
+            if not _old(request.claimed_at, now) or request.match_id in run_owned:
                 continue
             match = await self._matches.get(request.match_id)
             status = match.item.status if match is not None else None

@@ -4,45 +4,40 @@
 
 `running` is what makes a second concurrent run fail: it is entered by a
 version-checked write, so of two runs started together (on any replicas) only
-one gets it. The run holds a claim (a random id and the time it started): only
-its holder finishes or aborts it, and a run that has not finished after
-`STALE_RUN` is taken to have died with its process and may be started again. A
-cycle can be run again: each run matches only the requests still waiting
-(declined proposals free both the mentee and the mentor's place), so a run
-taken over after a crash never proposes a mentee twice.
+one gets it. The run holds a claim (a random id) under a lease (a time until
+which it is taken to be alive): only the claim's holder records the plan,
+finishes or gives up the run. A claim whose lease has passed belongs to a
+process that died; any replica may take it over, and completes the stored plan
+(or, when the run died before storing one, matches again: nothing was proposed
+yet). A cycle can be run again: each run matches only the requests still
+waiting.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from trellis_mentorship.domain.matching import MatchMode, MatchResult
+from trellis_mentorship.domain.cycle_plan import (
+    PLACE_TAKEN_MEANWHILE,
+    RunPlan,
+    UnmatchedEntry,
+)
+from trellis_mentorship.domain.matching import MatchMode
 from trellis_shared.contracts.mentorship import CycleClosed, CycleOpened, CycleRun
 from trellis_shared.errors import FailedPrecondition
 from trellis_shared.events import EventPayload
 
-PLACE_TAKEN_MEANWHILE = "place_taken_meanwhile"
-# Far above a company-scale run (about a minute), so a live run is never taken over.
-STALE_RUN = timedelta(minutes=30)
+__all__ = ["PLACE_TAKEN_MEANWHILE", "UnmatchedEntry"]
 
 
 class CycleStatus(StrEnum):
     OPEN = "open"
     RUNNING = "running"
     CLOSED = "closed"
-
-
-class UnmatchedEntry(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    mentee_id: str
-    request_id: str
-    reason: str
-    text: str
 
 
 class CycleReport(BaseModel):
@@ -71,26 +66,25 @@ class ProposedPair(BaseModel):
 
 
 def build_report(
-    run: int,
-    result: MatchResult,
+    plan: RunPlan,
     proposed: Sequence[ProposedPair],
     unmatched: Sequence[UnmatchedEntry],
     ran_at: datetime,
 ) -> CycleReport:
     """The figures over what was actually proposed: a pair whose place went to a
     direct acceptance between matching and proposing counts as unmatched."""
-    requests = result.mentee_count
+    requests = plan.requests
     scores = [pair.score for pair in proposed]
     return CycleReport(
-        run=run,
-        mode=result.mode,
+        run=plan.run,
+        mode=plan.mode,
         ran_at=ran_at,
         requests=requests,
         proposed=len(proposed),
         matched_share=len(proposed) / requests if requests else 0.0,
         mean_score=round(sum(scores) / len(scores), 2) if scores else None,
         min_score=min(scores) if scores else None,
-        blocking_pairs=result.blocking_pairs,
+        blocking_pairs=plan.blocking_pairs,
         unmatched=list(unmatched),
         proposed_match_ids=[pair.match_id for pair in proposed],
     )
@@ -109,6 +103,10 @@ class Cycle(BaseModel):
     last_report: CycleReport | None = None
     run_claim: str = ""  # the running run's id
     run_started_at: datetime | None = None
+    # Until when the claim's holder is taken to be alive; past it, anyone may take over.
+    run_lease_until: datetime | None = None
+    run_mode: MatchMode | None = None
+    run_plan: RunPlan | None = None  # stored before the run's first proposal
 
     def opened(self) -> list[EventPayload]:
         return [CycleOpened(cycle_id=self.cycle_id, name=self.name, opened_by=self.opened_by)]
@@ -118,29 +116,58 @@ class Cycle(BaseModel):
             raise FailedPrecondition(f"cannot {action}: the cycle is {self.status.value}")
 
     def run_is_stale(self, now: datetime) -> bool:
-        return (
-            self.status is CycleStatus.RUNNING
-            and self.run_started_at is not None
-            and now - self.run_started_at > STALE_RUN
+        """Running under a lease that has passed: its process is taken to be dead.
+
+        A running cycle without a lease (stored before leases existed) is stale too:
+        nothing would ever finish it otherwise."""
+        return self.status is CycleStatus.RUNNING and (
+            self.run_lease_until is None or now >= self.run_lease_until
         )
 
-    def start_run(self, now: datetime | None = None, claim: str = "") -> None:
-        if not (now is not None and self.run_is_stale(now)):
-            self.require_status(CycleStatus.OPEN, action="run it")
+    def start_run(
+        self, now: datetime, claim: str, lease_until: datetime, mode: MatchMode
+    ) -> list[EventPayload]:
+        """Claim the cycle for a run; a stale run is taken over (keeping its mode
+        and plan, so what it began is completed rather than matched afresh)."""
+        if self.run_is_stale(now):
+            return self.take_over_run(now, claim, lease_until)
+        self.require_status(CycleStatus.OPEN, action="run it")
         self.status = CycleStatus.RUNNING
+        self.run_mode = mode
+        self.run_plan = None
+        self._hold(now, claim, lease_until)
+        return []
+
+    def take_over_run(self, now: datetime, claim: str, lease_until: datetime) -> list[EventPayload]:
+        if not self.run_is_stale(now):
+            raise FailedPrecondition(
+                f"cannot take over the run: the cycle is {self.status.value} and not stale"
+            )
+        self._hold(now, claim, lease_until)
+        return []
+
+    def _hold(self, now: datetime, claim: str, lease_until: datetime) -> None:
         self.run_claim = claim
         self.run_started_at = now
+        self.run_lease_until = lease_until
 
     def _require_claim(self, claim: str, action: str) -> None:
         self.require_status(CycleStatus.RUNNING, action=action)
         if claim != self.run_claim:
             raise FailedPrecondition(f"cannot {action}: another run took over this cycle")
 
-    def finish_run(self, report: CycleReport, claim: str = "") -> list[EventPayload]:
+    def record_plan(self, claim: str, plan: RunPlan, lease_until: datetime) -> list[EventPayload]:
+        """Store the run's matching (the lease is renewed: matching may have taken a while)."""
+        self._require_claim(claim, action="record a plan")
+        if self.run_plan is None:
+            self.run_plan = plan
+        self.run_lease_until = lease_until
+        return []
+
+    def finish_run(self, report: CycleReport, claim: str) -> list[EventPayload]:
         self._require_claim(claim, action="finish a run")
         self.status = CycleStatus.OPEN
-        self.run_claim = ""
-        self.run_started_at = None
+        self._clear_run()
         self.runs = report.run
         self.last_report = report
         return [
@@ -157,11 +184,25 @@ class Cycle(BaseModel):
             )
         ]
 
-    def abort_run(self, claim: str = "") -> None:
-        if self.status is CycleStatus.RUNNING and claim == self.run_claim:
+    def give_up_run(self, claim: str, now: datetime) -> list[EventPayload]:
+        """The holder failed (and is alive to say so). Before a plan nothing was
+        proposed, so the cycle is open again; with a plan, proposals may be half
+        written, so the lease ends now and the next run or repair sweep completes it."""
+        if self.status is not CycleStatus.RUNNING or claim != self.run_claim:
+            return []
+        if self.run_plan is None:
             self.status = CycleStatus.OPEN
-            self.run_claim = ""
-            self.run_started_at = None
+            self._clear_run()
+        else:
+            self.run_lease_until = now
+        return []
+
+    def _clear_run(self) -> None:
+        self.run_claim = ""
+        self.run_started_at = None
+        self.run_lease_until = None
+        self.run_mode = None
+        self.run_plan = None
 
     def close(self) -> list[EventPayload]:
         self.require_status(CycleStatus.OPEN, action="close it")

@@ -78,6 +78,8 @@ class MenteeRequest(BaseModel):
             raise FailedPrecondition(f"cannot {action}: the request is {self.status.value}")
 
     def propose(self, match_id: str, now: datetime | None = None) -> None:
+        if self.status is RequestStatus.PROPOSED and self.match_id == match_id:
+            return  # the same proposal again (a run completed after a crash): done already
         self.require_status(RequestStatus.WAITING, action="propose a mentor")
         self.status = RequestStatus.PROPOSED
         self.match_id = match_id
