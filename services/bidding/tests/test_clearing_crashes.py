@@ -138,6 +138,21 @@ class WalletWritesCrashingIn(MongoQueries):
         return await super().replace_wallets(changes)
 
 
+class ChunksCrashingAtMark(MongoResultChunks):
+    """The real stored result, with the process dying after the `nth` chunk's
+    wallets and carried points are written, just before it is marked written."""
+
+    def __init__(self, database: Database, nth: int) -> None:
+        super().__init__(database["clearing_results"])
+        self._nth = nth
+
+    async def mark_written(self, chunk_id: str) -> None:
+        self._nth -= 1
+        if self._nth == 0:
+            raise Crash("before marking a written chunk")
+        await super().mark_written(chunk_id)
+
+
 @dataclass
 class Process:
     rounds: Rounds
@@ -156,6 +171,7 @@ async def start_process(
     *,
     announcements_until_crash: int | None = None,
     queries: MongoQueries | None = None,
+    chunks: MongoResultChunks | None = None,
 ) -> Process:
     """Fresh use-case objects over the database, as a newly started replica has."""
     load_all()
@@ -168,7 +184,7 @@ async def start_process(
     for index in range(BIDDERS):
         await bidders.apply_snapshot(_snapshot(f"e{index:03d}", world.committed))
     balances = MongoBalances(database["balances"])
-    chunks = MongoResultChunks(database["clearing_results"])
+    chunks = chunks or MongoResultChunks(database["clearing_results"])
     store = AggregateStore(database["announcements"], source="bidding", registry=REGISTRY)
     announcements = (
         store
@@ -351,13 +367,26 @@ async def test_a_clearing_killed_after_the_first_award_chunk_is_finished_from_wh
     await _assert_results_agree_with_the_announced_awards(mongo_database)
 
 
+@pytest.mark.parametrize("crash_at", ["half-way through a chunk", "before marking a chunk"])
 async def test_results_left_unwritten_by_a_dead_clearer_are_repaired_by_the_sweep_once(
-    mongo_database: Database,
+    mongo_database: Database, crash_at: str
 ) -> None:
     await _closed_round_with_bids(mongo_database)
     world = World(seats_filled={}, committed={})
-    crashing = WalletWritesCrashingIn(mongo_database, nth=2)
-    first = await start_process(mongo_database, world, CLOSED_AT, queries=crashing)
+    if crash_at == "half-way through a chunk":
+        first = await start_process(
+            mongo_database,
+            world,
+            CLOSED_AT,
+            queries=WalletWritesCrashingIn(mongo_database, nth=2),
+        )
+    else:  # that chunk's points are carried already: writing it again must not add them
+        first = await start_process(
+            mongo_database,
+            world,
+            CLOSED_AT,
+            chunks=ChunksCrashingAtMark(mongo_database, nth=2),
+        )
     with pytest.raises(Crash):
         await first.sweep()
     died = await _round(mongo_database)
