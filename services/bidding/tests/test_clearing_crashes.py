@@ -269,7 +269,7 @@ async def _closed_round_with_bids(database: Database) -> None:
     )
     await _rounds_store(database).create(ROUND_ID, round_)
     rng = random.Random(3)
-    wallets = []
+    wallets: list[tuple[str, dict[str, Any], list[EventPayload]]] = []
     for index in range(BIDDERS):
         employee_id = f"e{index:03d}"
         order = rng.sample(ASSIGNMENTS, k=3)
@@ -329,7 +329,8 @@ async def _assert_results_agree_with_the_announced_awards(database: Database) ->
         assert wallet.result.points_spent == spent
         assert wallet.result.points_returned == BUDGET - spent
         assert await balances.carried(employee_id) == min(BUDGET - spent, 30)
-        assert wallet.release is not None and wallet.release.status == "approved"
+        assert wallet.release is not None
+        assert wallet.release.status == "approved"
 
 
 async def test_a_clearing_killed_after_the_first_award_chunk_is_finished_from_what_it_stored(
@@ -341,7 +342,8 @@ async def test_a_clearing_killed_after_the_first_award_chunk_is_finished_from_wh
     with pytest.raises(Crash):
         await first.sweep()
     died = await _round(mongo_database)
-    assert died.status is RoundStatus.CLEARING and died.awards_recorded
+    assert died.status is RoundStatus.CLEARING
+    assert died.awards_recorded
     assert len(died.awards) == 3 * SEATS
     assert len(await _announced(mongo_database)) == AWARDS_PER_BATCH
 
@@ -358,7 +360,8 @@ async def test_a_clearing_killed_after_the_first_award_chunk_is_finished_from_wh
 
     assert second.fits.calls == 0, "the re-run cleared again instead of using what was stored"
     cleared = await _round(mongo_database)
-    assert cleared.status is RoundStatus.CLEARED and cleared.results_written
+    assert cleared.status is RoundStatus.CLEARED
+    assert cleared.results_written
     assert cleared.awards == died.awards
     announced = await _announced(mongo_database)
     assert Counter(announced) == Counter(
@@ -390,7 +393,8 @@ async def test_results_left_unwritten_by_a_dead_clearer_are_repaired_by_the_swee
     with pytest.raises(Crash):
         await first.sweep()
     died = await _round(mongo_database)
-    assert died.status is RoundStatus.CLEARED and not died.results_written
+    assert died.status is RoundStatus.CLEARED
+    assert not died.results_written
     without = [e for e, (w, _) in (await _wallets(mongo_database)).items() if w.result is None]
     assert without, "the crash left some wallets without their result"
     # Cleared, but those bidders are told to come back, not that they did not bid.
@@ -409,7 +413,8 @@ async def test_results_left_unwritten_by_a_dead_clearer_are_repaired_by_the_swee
 
     assert all(r.fits.calls == 0 for r in replicas)
     repaired = await _round(mongo_database)
-    assert repaired.status is RoundStatus.CLEARED and repaired.results_written
+    assert repaired.status is RoundStatus.CLEARED
+    assert repaired.results_written
     await _assert_results_agree_with_the_announced_awards(mongo_database)
     assert Counter(await _announced(mongo_database)) == Counter(
         (a.assignment_id, a.employee_id, a.points) for a in died.awards
