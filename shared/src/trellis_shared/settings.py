@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -48,6 +48,32 @@ class TrellisSettings(BaseSettings):
     dependency_timeout_s: float = Field(
         default=30.0, description="how long to wait for Kafka and the database at start"
     )
+    # How provisioning stores topics. One broker locally; a three-broker cluster
+    # sets 3 and 2 (deploy/k8s), so an acks=all write survives losing one broker.
+    topic_replication_factor: int = Field(
+        default=1, ge=1, description="copies of every partition of a topic created"
+    )
+    topic_min_insync_replicas: int = Field(
+        default=1,
+        ge=1,
+        description="copies an acks=all write must reach before it counts (at most the "
+        "replication factor)",
+    )
+    dead_letter_retention_ms: int = Field(
+        default=30 * 24 * 3600 * 1000,
+        ge=1,
+        description="how long records stay on `.dlt` topics (someone must get to look at them)",
+    )
+
+    @model_validator(mode="after")
+    def _insync_fits_replication(self) -> TrellisSettings:
+        if self.topic_min_insync_replicas > self.topic_replication_factor:
+            # Every acks=all write would then fail with NOT_ENOUGH_REPLICAS.
+            raise ValueError(
+                f"TRELLIS_TOPIC_MIN_INSYNC_REPLICAS ({self.topic_min_insync_replicas}) is above "
+                f"TRELLIS_TOPIC_REPLICATION_FACTOR ({self.topic_replication_factor})"
+            )
+        return self
 
 
 def env_name(settings_cls: type[BaseSettings], field: str) -> str:

@@ -6,7 +6,7 @@ import asyncio
 import sys
 from pathlib import Path
 
-from trellis_shared.kafka.topics import ensure_topics, load_manifest
+from trellis_shared.kafka.topics import TopicPolicy, ensure_topics, load_manifest
 from trellis_shared.settings import TrellisSettings
 
 DEFAULT_MANIFEST = Path(__file__).resolve().parents[4] / "deploy" / "topics.toml"
@@ -16,8 +16,10 @@ def main(argv: list[str]) -> int:
     manifest = Path(argv[0]) if argv else DEFAULT_MANIFEST
     settings = TrellisSettings()
     specs = load_manifest(manifest)
+    policy = TopicPolicy.from_settings(settings)
     try:
-        created, present = asyncio.run(ensure_topics(settings.kafka_bootstrap, specs))
+        provisioning = ensure_topics(settings.kafka_bootstrap, specs, policy=policy)
+        created, present = asyncio.run(provisioning)
     except Exception as exc:
         print(
             f"[trellis] topics: cannot provision on {settings.kafka_bootstrap} "
@@ -27,7 +29,8 @@ def main(argv: list[str]) -> int:
         return 1
     print(
         f"[trellis] topics: {len(created)} created, {len(present)} already present "
-        f"(manifest {manifest})"
+        f"(manifest {manifest}; replication {policy.replication_factor}, "
+        f"min.insync.replicas {policy.min_insync_replicas})"
     )
     return 0
 
