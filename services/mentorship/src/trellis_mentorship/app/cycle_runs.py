@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -54,6 +55,7 @@ from trellis_shared.contracts.mentorship import MatchProposed
 from trellis_shared.errors import FailedPrecondition, StaleVersion
 from trellis_shared.events import EventPayload
 
+log = logging.getLogger(__name__)
 # Far above a company-scale run (about a minute), so a live run is not taken over.
 DEFAULT_RUN_LEASE = timedelta(minutes=10)
 # Proposals written side by side during a run (each is a few single-document writes).
@@ -109,9 +111,17 @@ class CycleRuns:
                 continue
             claim = uuid.uuid4().hex
             taken = await self._take_over(stored.item.cycle_id, claim)
-            if taken is not None:
+            if taken is None:
+                continue
+            try:
                 await self._carry_out(taken.item, claim)
-                completed += 1
+            except Exception:  # one cycle's bad moment must not hold up the others
+                log.exception("completing a stale cycle run failed; retrying at the next sweep")
+                continue
+            log.warning(
+                "completed a cycle run whose process died", extra={"cycle": taken.item.cycle_id}
+            )
+            completed += 1
         return completed
 
     async def _take_over(self, cycle_id: str, claim: str) -> Versioned[Cycle] | None:

@@ -80,7 +80,9 @@ def match_message(stored: Versioned[Match], viewer: Principal) -> pb.Match:
 
 def cycle_message(stored: Versioned[Cycle], viewer: Principal) -> pb.Cycle:
     """The report (who was left unmatched and why) is for HR only."""
-    exclude = set() if viewer.has_role("hr_admin") else {"last_report"}
+    # A running cycle's plan (every pair, at 10,000 mentees about a megabyte) is
+    # the run's own working state, never part of the answer.
+    exclude = {"run_plan"} if viewer.has_role("hr_admin") else {"run_plan", "last_report"}
     data: dict[str, Any] = stored.item.model_dump(mode="json", exclude=exclude)
     data["version"] = stored.version
     return to_message(data, pb.Cycle())
