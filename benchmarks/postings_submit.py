@@ -259,7 +259,8 @@ async def one_crowded_posting(
         f"           the hiring side lists all {len(listed.applications)} "
         f"in {ms(listed_s):,.0f} ms\n"
         f"           then {len(probes)} more, one at a time: "
-        f"p50 {ms(percentile(alone, 0.5)):.1f} ms, p99 {p99:.1f} ms ({verdict} the < {CROWD_P99_TARGET_MS:.0f} ms target)"
+        f"p50 {ms(percentile(alone, 0.5)):.1f} ms, p99 {p99:.1f} ms "
+        f"({verdict} the < {CROWD_P99_TARGET_MS:.0f} ms target)"
     )
 
 
