@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from trellis_shared.errors import Unavailable
 from trellis_shared.events.envelope import Envelope
 from trellis_shared.kafka.broadcast import BroadcastReader, StartAt, TopicMissing
 from trellis_shared.kafka.broker import make_broker
@@ -104,3 +105,48 @@ async def test_a_missing_topic_is_named(infrastructure: Infrastructure) -> None:
     )
     with pytest.raises(TopicMissing, match=missing):
         await reader.start()
+
+
+async def test_a_reader_waits_out_a_transient_failure_and_still_stops_when_told(
+    infrastructure: Infrastructure, kafka_topic: TopicFactory
+) -> None:
+    topic = await kafka_topic("broadcast-outage")
+    broker = make_broker(infrastructure.kafka_bootstrap, client_id="test-broadcast")
+    await broker.start()
+    calls = 0
+
+    async def database_down(envelope: Envelope, record: ConsumedRecord) -> None:
+        nonlocal calls
+        calls += 1
+        raise Unavailable("the database did not answer")
+
+    retry = RetryPolicy(attempts=2, first_backoff_s=0.01, max_backoff_s=0.05)
+    reader = BroadcastReader(
+        infrastructure.kafka_bootstrap,
+        topic,
+        database_down,
+        name=f"test-replica-{unique_suffix()}",
+        dead_letters=BrokerDeadLetterSink(broker),
+        retry=retry,
+    )
+    stop = asyncio.Event()
+    try:
+        await broker.publish(envelope("stuck"), topic=topic, key=b"stuck")
+        await reader.start()
+        task = asyncio.create_task(reader.run(stop))
+        for _ in range(600):
+            if calls > 5 * retry.attempts:
+                break
+            await asyncio.sleep(0.1)
+        stop.set()
+        # Told to stop in the middle of an outage, it stops (no deadline asserted:
+        # the test's own timeout catches a reader that never would).
+        await task
+    finally:
+        await broker.stop()
+    assert calls > 5 * retry.attempts
+    assert reader.handled == 0
+    assert (
+        await read_topic(infrastructure.kafka_bootstrap, dead_letter_topic(topic), 1, timeout_s=3)
+        == []
+    )

@@ -19,12 +19,15 @@ where to start:
 the topics when it started, so a replica reports ready only with a complete
 read model. Records go through the same parse / retry / dead-letter rules as the
 group consumers (`process_record`); every replica dead-letters a poison record
-on its own, tagged with the reader's name.
+on its own, tagged with the reader's name. A transient failure is retried in
+place for as long as it lasts (a reader has no group membership to lose by not
+polling), and a reader told to stop meanwhile stops without waiting for it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Sequence
 from enum import Enum
@@ -46,6 +49,10 @@ log = logging.getLogger(__name__)
 class StartAt(Enum):
     FROM_BEGINNING = "beginning"
     FROM_NOW = "now"
+
+
+class _Stopped(Exception):
+    """The reader was told to stop while it waited to retry a record."""
 
 
 class TopicMissing(RuntimeError):
@@ -146,13 +153,21 @@ class BroadcastReader:
                 batches = await consumer.getmany(timeout_ms=200, max_records=self._batch_size)
                 for records in batches.values():
                     for raw in records:
-                        await self._handle(raw)
+                        await self._handle(raw, stop)
                 if not self._caught_up.is_set():
                     await self._note_progress()
+        except _Stopped:
+            log.info("stopped while waiting to retry", extra={"reader": self._name})
         finally:
             await consumer.stop()
 
-    async def _handle(self, raw: ConsumerRecord[bytes, bytes]) -> None:
+    async def _handle(self, raw: ConsumerRecord[bytes, bytes], stop: asyncio.Event) -> None:
+        async def wait_unless_stopped(delay: float) -> None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), delay)
+            if stop.is_set():
+                raise _Stopped
+
         record = consumed_record(raw)
         await process_record(
             record,
@@ -160,6 +175,7 @@ class BroadcastReader:
             consumer=self._name,
             dead_letters=self._dead_letters,
             retry=self._retry,
+            sleep=wait_unless_stopped,
         )
         self.handled += 1
 
