@@ -150,11 +150,9 @@ class Clearing:
         ]
         blocking_pairs = len(find_blocking_pairs(allocation.instance, allocation.won))
         envy = envy_count(allocation.instance, allocation.won)
-        fixed_here = False
 
         def record(current: Round) -> list[EventPayload]:
-            nonlocal fixed_here
-            fixed_here = rounds.record_result(
+            rounds.record_result(
                 current,
                 attempt=claim,
                 chunks=len(keys),
@@ -165,16 +163,19 @@ class Clearing:
             )
             return []
 
-        # Ours are dropped only when another result surely stands (not on an error
-        # whose write may have landed: then ours may be the round's).
+        refused: FailedPrecondition | None = None
         try:
-            saved = await self._rounds.apply(round_id, record)
-        except FailedPrecondition:  # finished by another attempt, or given back meanwhile
-            await self._chunks.discard(keys)
-            raise
-        if not fixed_here:
+            await self._rounds.apply(round_id, record)
+        except FailedPrecondition as error:  # finished by another attempt, or given back
+            refused = error
+        # Read back rather than trusting what this process saw: a write whose reply
+        # was lost may have landed, and then these chunks are the round's result.
+        saved = await self._rounds.load(round_id)
+        if saved.value.result_attempt != claim:
             log.warning("round %s: another clearing's result stands; ours dropped", round_id)
             await self._chunks.discard(keys)
+        if refused is not None:
+            raise refused
         return saved
 
     async def _compute(self, round_: Round, wallets: list[Wallet]) -> RoundOutcome:
