@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+from typing import cast
+
 import grpc
 import pytest
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.errors import (
     IllegalStateError,
     KafkaConnectionError,
@@ -32,6 +36,7 @@ from trellis_shared.events.envelope import Envelope
 from trellis_shared.kafka.consumer import (
     ConsumedRecord,
     Outcome,
+    PartitionHolds,
     PoisonMessage,
     RetryPolicy,
     RetryState,
@@ -266,3 +271,41 @@ async def test_unknown_failures_count_across_redeliveries_and_end_in_the_dead_le
     assert outcome is Outcome.DEAD_LETTERED
     assert sink.reasons == ["failed"]
     assert clock.delays == []
+
+
+# --- holding a group member's partition ---------------------------------------
+
+
+class FakeKafka:
+    def __init__(self) -> None:
+        self.log: list[tuple[str, int]] = []
+        self.resumed = asyncio.Event()
+
+    def pause(self, partition: TopicPartition) -> None:
+        self.log.append(("pause", partition.partition))
+
+    def seek(self, partition: TopicPartition, offset: int) -> None:
+        self.log.append(("seek", offset))
+
+    def resume(self, partition: TopicPartition) -> None:
+        self.log.append(("resume", partition.partition))
+        self.resumed.set()
+
+
+async def test_a_held_partition_is_paused_at_the_record_and_resumed_after_the_backoff() -> None:
+    holds, kafka = PartitionHolds(), FakeKafka()
+    record = valid_record()
+    state = holds.state_of(record)
+    state.transient, state.delay_s = 3, 0.01
+    holds.hold(cast(AIOKafkaConsumer, kafka), record)
+    assert kafka.log == [("pause", 0), ("seek", record.offset)]
+    await kafka.resumed.wait()
+    assert kafka.log[-1] == ("resume", 0)
+    # Redelivered, the record keeps its count (the backoff goes on growing)...
+    assert holds.state_of(record).transient == 3
+    # ...until it is done; then the next record starts afresh.
+    holds.release(record)
+    assert holds.state_of(record).transient == 0
+    later = ConsumedRecord(topic="t", partition=0, offset=8, key=b"a", body=record.body)
+    state.transient = 5
+    assert holds.state_of(later).transient == 0

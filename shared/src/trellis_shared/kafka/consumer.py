@@ -68,6 +68,7 @@ class RetryState:
 
     transient: int = 0
     other: int = 0
+    delay_s: float = 0.0  # the wait before the next attempt
 
 
 @dataclass(frozen=True)
@@ -162,10 +163,10 @@ async def process_record(
                 kind = classify(exc)
                 if kind is Failure.TRANSIENT:
                     state.transient += 1
-                    delay = retry.backoff(state.transient)
+                    delay = state.delay_s = retry.backoff(state.transient)
                 else:
                     state.other += 1
-                    delay = retry.backoff(state.other)
+                    delay = state.delay_s = retry.backoff(state.other)
                     if kind is Failure.POISON or state.other >= retry.attempts:
                         span.record_exception(exc)
                         reason = "poison" if kind is Failure.POISON else "failed"
@@ -239,8 +240,7 @@ class PartitionHolds:
     partition resumes and the same record is delivered again.
     """
 
-    def __init__(self, retry: RetryPolicy) -> None:
-        self._retry = retry
+    def __init__(self) -> None:
         self._held: dict[TopicPartition, tuple[int, RetryState]] = {}
         self._timers: dict[TopicPartition, asyncio.TimerHandle] = {}
 
@@ -255,22 +255,20 @@ class PartitionHolds:
     def release(self, record: ConsumedRecord) -> None:
         self._held.pop(TopicPartition(record.topic, record.partition), None)
 
-    def hold(self, consumer: AIOKafkaConsumer, record: ConsumedRecord) -> float:
+    def hold(self, consumer: AIOKafkaConsumer, record: ConsumedRecord) -> None:
         """Pause the record's partition at the record; resume it after the backoff."""
         partition = TopicPartition(record.topic, record.partition)
-        delay = self._retry.backoff(self.state_of(record).transient)
         try:
             consumer.pause(partition)
             consumer.seek(partition, record.offset)
         except IllegalStateError:
-            return 0.0  # revoked meanwhile: its new owner reads it from the commit
+            return  # revoked meanwhile: its new owner reads it from the commit
         previous = self._timers.pop(partition, None)
         if previous is not None:
             previous.cancel()
         self._timers[partition] = asyncio.get_running_loop().call_later(
-            delay, self._resume, consumer, partition
+            self.state_of(record).delay_s, self._resume, consumer, partition
         )
-        return delay
 
     def _resume(self, consumer: AIOKafkaConsumer, partition: TopicPartition) -> None:
         self._timers.pop(partition, None)
@@ -294,7 +292,7 @@ def subscribe_events(
     long as it lasts; the other partitions go on.
     """
     sink = BrokerDeadLetterSink(broker)
-    holds = PartitionHolds(retry)
+    holds = PartitionHolds()
 
     async def on_message(message: KafkaMessage) -> None:
         record = consumed_record(cast(ConsumerRecord[bytes, bytes], message.raw_message))
@@ -317,6 +315,7 @@ def subscribe_events(
             if classify(exc) is not Failure.TRANSIENT:
                 raise  # NACK: seek back, read it again
             state.transient += 1  # the dead-letter topic is unreachable for now
+            state.delay_s = retry.backoff(state.transient)
             log.warning("dead-letter topic unreachable; holding", extra={"error": repr(exc)})
             outcome = Outcome.DEFERRED
         if outcome is Outcome.DEFERRED:
