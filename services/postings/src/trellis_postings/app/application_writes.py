@@ -44,7 +44,7 @@ class ApplicationWrites:
         application_id: str,
         decision: Decision,
         *,
-        read: StoredApplication | None | Unread = UNREAD,
+        read: StoredApplication | Unread | None = UNREAD,
     ) -> StoredApplication:
         """`read`: what the caller has just read (None: no application), so the
         first attempt does not read it again; a stale read only costs a retry."""
