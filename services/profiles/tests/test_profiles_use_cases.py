@@ -20,8 +20,16 @@ from trellis_profiles.app.org_import import (
 from trellis_profiles.app.synthetic_org import generate_organisation
 from trellis_profiles.app.use_cases import Profiles
 from trellis_profiles.app.work_events import handle_work_event
-from trellis_profiles.domain.profile import Availability, Mobility, OrgData, Visibility
+from trellis_profiles.domain.profile import (
+    REMEMBERED_EVENTS,
+    Availability,
+    Mobility,
+    OrgData,
+    Visibility,
+)
+from trellis_shared.contracts.common import SkillLevel
 from trellis_shared.contracts.mentorship import MentorshipActivated, MentorshipCompleted
+from trellis_shared.contracts.postings import ApplicationAccepted, WorkCompleted
 from trellis_shared.contracts.profiles import ProfileSnapshot
 from trellis_shared.errors import InvalidArgument
 from trellis_shared.grpc.tokens import Principal
@@ -150,6 +158,37 @@ async def test_mentorship_events_reach_both_profiles_once() -> None:
     assert [(h.reference, h.status) for h in mentor.profile.history] == [("m1", "completed")]
     assert mentor.profile.commitments[0].ends_on == date(2027, 4, 30)
     assert fake.rows["mentee"].profile.commitments == ()
+
+
+async def test_old_work_events_replayed_long_after_change_nothing() -> None:
+    # Far more events than the profile remembers ids of came in between: the
+    # replay is recognised by the work it names, not by a recent id.
+    fake = FakeProfiles()
+    profiles = Profiles(fake, TAXONOMY)
+    await profiles.upsert_org(HR, "e1", OrgData(name="Ed", email="ed@example.com"))
+    accepted = ApplicationAccepted(
+        application_id="opp-1:a1", opportunity_id="opp-1", kind="gig", employee_id="e1",
+        title="Data gig", share_pct=40, starts_on=date(2027, 1, 1), ends_on=date(2027, 3, 31),
+    )  # fmt: skip
+    completed = WorkCompleted(
+        opportunity_id="opp-1", kind="gig", employee_id="e1", title="Data gig",
+        completed_on=date(2027, 3, 1), skills_demonstrated=[SkillLevel(skill_id="sql", level=4)],
+    )  # fmt: skip
+    await handle_work_event(profiles, "ev-accepted", accepted)
+    await handle_work_event(profiles, "ev-completed", completed)
+    for n in range(REMEMBERED_EVENTS + 5):
+        await profiles.apply_event("e1", f"ev-other-{n}", lambda p: p)
+    before = fake.rows["e1"]
+    assert not before.profile.has_applied("ev-accepted")  # out of the window of ids
+
+    await handle_work_event(profiles, "ev-accepted", accepted)
+    await handle_work_event(profiles, "ev-completed", completed)
+
+    after = fake.rows["e1"].profile
+    assert [(h.reference, h.status) for h in after.history] == [("opp-1", "completed")]
+    assert after.commitments == before.profile.commitments
+    assert after.commitments[0].ends_on == date(2027, 3, 1)
+    assert len(after.skills["sql"].evidence) == 1
 
 
 async def test_unknown_skills_in_a_search_are_named() -> None:

@@ -1,7 +1,10 @@
 """What finished and promised work does to a profile: history, ledger, evidence.
 
 Each function takes the typed facts of one event and returns the new profile;
-the caller checks and records the event id in the same write.
+the caller checks and records the event id in the same write. That record is
+a window (the latest ids), so each function is also idempotent by itself: work
+that is already finished is never started or finished again, however late an
+old event comes back (a replay from the dead-letter topic, an offset reset).
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from trellis_profiles.domain.profile import (
 )
 from trellis_profiles.domain.skills import add_work_evidence
 
+FINISHED = "completed"
+
 
 def _with_history(profile: Profile, entry: HistoryEntry) -> tuple[HistoryEntry, ...]:
     others = [h for h in profile.history if (h.kind, h.reference) != (entry.kind, entry.reference)]
@@ -29,6 +34,12 @@ def _with_history(profile: Profile, entry: HistoryEntry) -> tuple[HistoryEntry, 
 def _with_commitment(profile: Profile, commitment: Commitment) -> tuple[Commitment, ...]:
     others = [c for c in profile.commitments if c.reference != commitment.reference]
     return (*others, commitment)[-MAX_HISTORY:]
+
+
+def _finished(profile: Profile, kind: HistoryKind, reference: str) -> bool:
+    return any(
+        (h.kind, h.reference, h.status) == (kind, reference, FINISHED) for h in profile.history
+    )
 
 
 def take_on_work(
@@ -44,6 +55,8 @@ def take_on_work(
     event_id: str,
 ) -> Profile:
     """Accepted or awarded work: a history line and, if it takes time, a commitment."""
+    if _finished(profile, kind, reference):
+        return profile  # a start that comes back after the end changes nothing
     update: dict[str, object] = {
         "history": _with_history(
             profile,
@@ -83,6 +96,8 @@ def finish_work(
     event_id: str,
 ) -> Profile:
     """Finished work: the history line closes, the time is freed, skills gain evidence."""
+    if _finished(profile, kind, reference):
+        return profile  # finished once: no second evidence, no second end
     earlier = next((h for h in profile.history if (h.kind, h.reference) == (kind, reference)), None)
     entry = HistoryEntry(
         kind=kind,
@@ -90,7 +105,7 @@ def finish_work(
         title=title or (earlier.title if earlier else ""),
         started_on=earlier.started_on if earlier else None,
         ended_on=completed_on,
-        status="completed",
+        status=FINISHED,
         source_event_id=event_id,
     )
     finished = profile.model_copy(
