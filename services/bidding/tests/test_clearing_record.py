@@ -63,3 +63,35 @@ def test_the_first_recorded_result_stands() -> None:
     assert rounds.results_pending(round_)
     rounds.results_complete(round_)
     assert not rounds.results_pending(round_)
+
+
+def test_a_large_round_is_announced_in_parts_each_under_the_record_limit() -> None:
+    from trellis_shared.contracts.bidding import RoundCleared
+    from trellis_shared.events.envelope import Envelope
+    from trellis_shared.mongo.aggregate_store import MAX_EVENT_BYTES
+
+    round_ = Round(
+        round_id="r1",
+        terms=RoundTerms(
+            title="Round", assignment_ids=["a1"], opens_at=NOW, closes_at=NOW + timedelta(days=1)
+        ),
+        status=RoundStatus.CLEARING,
+        seed=1,
+        created_by="hr",
+        created_at=NOW,
+    )
+    # 80,000 bidders with the longest ids a profile may have: one event would be ~10 MB.
+    bidders = [f"{n:06d}".ljust(120, "x") for n in range(80_000)]
+    rounds.record_result(
+        round_, attempt="one", chunks=1, awards=[], bidder_ids=bidders, blocking_pairs=0, envy=0
+    )
+    events = rounds.finish_clearing(round_, NOW)
+    assert all(isinstance(e, RoundCleared) for e in events)
+    parts = [e for e in events if isinstance(e, RoundCleared)]
+    assert [(e.part, e.parts) for e in parts] == [(n, 16) for n in range(1, 17)]
+    assert [i for e in parts for i in e.employee_ids] == bidders
+    assert {(e.bidders, e.awards) for e in parts} == {(round_.bidders, 0)}
+    for event in parts:
+        assert (
+            len(Envelope.wrap(event, source="bidding", subject="r1").to_bytes()) < MAX_EVENT_BYTES
+        )

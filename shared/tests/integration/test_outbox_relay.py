@@ -10,7 +10,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from trellis_shared.contracts.catalog import load_all
 from trellis_shared.contracts.skeleton import TallyIncremented
 from trellis_shared.errors import StaleVersion
-from trellis_shared.mongo.aggregate_store import AggregateStore
+from trellis_shared.mongo.aggregate_store import AggregateStore, EventTooLarge
 from trellis_shared.mongo.outbox import OutboxDue, OutboxRelay, note_clock
 
 pytestmark = pytest.mark.integration
@@ -126,4 +126,17 @@ async def test_a_save_refused_by_its_version_check_leaves_no_note_behind(
     )
     assert sum(isinstance(o, StaleVersion) for o in outcomes) == 3
     assert await relay.publish_dirty() == 2
+    assert await mongo_database["things_outbox_due"].count_documents({}) == 0
+
+
+async def test_an_event_kafka_would_refuse_is_refused_at_write_time(
+    mongo_database: AsyncDatabase[Any],
+) -> None:
+    store = AggregateStore(
+        mongo_database["things"], source="test", registry=load_all(), max_event_bytes=200
+    )
+    with pytest.raises(EventTooLarge, match=r"trellis\.skeleton\.tally\.incremented for 'a' is"):
+        await store.save("a", {"total": 1}, expected_version=0, events=[tally(1)])
+    # Nothing written, nothing announced: the caller can split and try again.
+    assert await mongo_database["things"].count_documents({}) == 0
     assert await mongo_database["things_outbox_due"].count_documents({}) == 0

@@ -65,7 +65,11 @@ class RoundCleared(EventPayload):
     bidders: int = Field(ge=0)
     awards: int = Field(ge=0)
     # Bidders, so a notifier can tell each of them that their result is ready.
+    # A large round is announced in parts, each under Kafka's record limit:
+    # every part carries the round's totals and its share of the bidders.
     employee_ids: list[str] = []
+    part: int = Field(default=1, ge=1)
+    parts: int = Field(default=1, ge=1)
 
 
 # Every payload of this module by topic; the catalog registers them.

@@ -24,6 +24,16 @@ from trellis_shared.mongo.outbox import OutboxDue, outbox_entry
 from trellis_shared.mongo.write_locks import PROCESS_WRITE_LOCKS, document_key
 
 DUPLICATE_KEY = 11000
+# Kafka refuses a record above the broker's `message.max.bytes` (about 1 MB by
+# default) for ever: such an event would sit in the outbox unpublishable, so it
+# is refused at write time instead, leaving room for the headers.
+MAX_EVENT_BYTES = 900_000
+
+
+class EventTooLarge(ValueError):
+    """An event bigger than Kafka takes; the producer must split it."""
+
+
 # Sequence numbers order an aggregate's events: version * this + index in the save.
 EVENTS_PER_SAVE_LIMIT = 1000
 
@@ -44,8 +54,10 @@ class AggregateStore:
         registry: EventRegistry,
         on_saved: Callable[[str], None] | None = None,
         topic_prefix: str = "",
+        max_event_bytes: int = MAX_EVENT_BYTES,
     ) -> None:
         self._collection = collection
+        self._max_event_bytes = max_event_bytes
         self._source = source
         self._registry = registry
         self._on_saved = on_saved
@@ -111,6 +123,12 @@ class AggregateStore:
         for index, payload in enumerate(events):
             spec = self._registry.spec_for(payload)
             envelope = Envelope.wrap(payload, source=self._source, subject=subject)
+            size = len(envelope.to_bytes())
+            if size > self._max_event_bytes:
+                raise EventTooLarge(
+                    f"{payload.event_type} for {subject!r} is {size:,} bytes, more than the "
+                    f"{self._max_event_bytes:,} a Kafka record may carry here: split it"
+                )
             entries[envelope.id] = outbox_entry(
                 envelope,
                 topic=self._topic_prefix + spec.topic,

@@ -26,6 +26,9 @@ MAX_ASSIGNMENTS = 500
 # A clearing that has not finished after this long is taken to have died with
 # its process and may be claimed again (a result it recorded is reused as stored).
 STALE_CLEARING = timedelta(minutes=10)
+# Bidders named per `round.cleared` part: 5,000 ids of up to 120 characters stay
+# well under Kafka's record limit (the outbox refuses larger events).
+IDS_PER_CLEARED_EVENT = 5_000
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -227,6 +230,9 @@ def finish_clearing(round_: Round, now: datetime) -> list[EventPayload]:
     round_.status = RoundStatus.CLEARED
     round_.cleared_at = now
     round_.awards_announced = len(round_.awards)
+    ids = round_.bidder_ids
+    step = IDS_PER_CLEARED_EVENT
+    chunks = [ids[start : start + step] for start in range(0, len(ids), step)]
     return [
         RoundCleared(
             round_id=round_.round_id,
@@ -234,8 +240,11 @@ def finish_clearing(round_: Round, now: datetime) -> list[EventPayload]:
             seed=round_.seed,
             bidders=round_.bidders,
             awards=len(round_.awards),
-            employee_ids=round_.bidder_ids,
+            employee_ids=chunk,
+            part=part,
+            parts=len(chunks) or 1,
         )
+        for part, chunk in enumerate(chunks or [[]], start=1)
     ]
 
 
