@@ -1,15 +1,12 @@
 """Serialise writes to one document within this process.
 
-Why: FerretDB 1.24 (the embedded default) does not apply concurrent updates to
-the same document atomically — it reads, changes and writes back in separate
-steps, so two concurrent conditional updates can both "win" and one `$inc` can
-erase another (measured: 18 of 20 trials of eight racing conditional updates
-had more than one winner; see docs/adr/0005). Real MongoDB is atomic per
-document. Holding a per-document lock around each write makes the embedded
-stack behave like MongoDB for every writer in this process; with FerretDB a
-service's database must therefore have one writing process (its own), which is
-how Trellis runs it. The locks cost one dict lookup with MongoDB, where they
-are simply redundant.
+Why, then and now: stock FerretDB 1.24 did not apply concurrent updates to one
+document atomically (ADR 0005), and these locks made one process's writers
+behave as on MongoDB. Our patched build (ADR 0010) holds a lock around each
+update's read-change-write across processes, as MongoDB is atomic per
+document, so the locks are now only a cheap guard for the stock build
+(`TRELLIS_FERRETDB_STOCK=1`, used to show what the patch fixes): one dict
+lookup per write.
 """
 
 from __future__ import annotations
