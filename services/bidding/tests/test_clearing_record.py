@@ -39,8 +39,8 @@ def test_chunk_ids_name_the_attempt() -> None:
     assert result_chunk_id("r1", "a", 3) != result_chunk_id("r1", "b", 3)
 
 
-def test_the_first_recorded_result_stands() -> None:
-    round_ = Round(
+def _clearing_round() -> Round:
+    return Round(
         round_id="r1",
         terms=RoundTerms(
             title="Round", assignment_ids=["a1"], opens_at=NOW, closes_at=NOW + timedelta(days=1)
@@ -50,6 +50,10 @@ def test_the_first_recorded_result_stands() -> None:
         created_by="hr",
         created_at=NOW,
     )
+
+
+def test_the_first_recorded_result_stands() -> None:
+    round_ = _clearing_round()
     first = [Award(assignment_id="a1", employee_id="e1", points=5)]
     fixed = rounds.record_result(
         round_, attempt="one", chunks=1, awards=first, bidder_ids=["e1"], blocking_pairs=0, envy=0
@@ -70,16 +74,7 @@ def test_a_large_round_is_announced_in_parts_each_under_the_record_limit() -> No
     from trellis_shared.events.envelope import Envelope
     from trellis_shared.mongo.aggregate_store import MAX_EVENT_BYTES
 
-    round_ = Round(
-        round_id="r1",
-        terms=RoundTerms(
-            title="Round", assignment_ids=["a1"], opens_at=NOW, closes_at=NOW + timedelta(days=1)
-        ),
-        status=RoundStatus.CLEARING,
-        seed=1,
-        created_by="hr",
-        created_at=NOW,
-    )
+    round_ = _clearing_round()
     # 80,000 bidders with the longest ids a profile may have: one event would be ~10 MB.
     bidders = [f"{n:06d}".ljust(120, "x") for n in range(80_000)]
     rounds.record_result(
