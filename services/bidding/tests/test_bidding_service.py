@@ -194,7 +194,8 @@ async def test_a_round_from_catalog_to_awards_in_postings_and_profiles(stack: St
             pb.RoundActionRequest(round_id=round_id), metadata=ALICE
         )
     assert caught.value.code() is grpc.StatusCode.PERMISSION_DENIED
-    await stack.bidding.rounds.CloseRound(pb.RoundActionRequest(round_id=round_id), metadata=HR)
+    # Clearing an open round closes and claims it in one write: the sweep (every
+    # 0.5 s here) clears closed rounds, and must not take it from the person asking.
     clearings = await asyncio.gather(
         stack.bidding.rounds.ClearRound(pb.RoundActionRequest(round_id=round_id), metadata=HR),
         stack.bidding.rounds.ClearRound(pb.RoundActionRequest(round_id=round_id), metadata=HR),

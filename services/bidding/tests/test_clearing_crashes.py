@@ -153,6 +153,25 @@ class ChunksCrashingAtMark(MongoResultChunks):
         await super().mark_written(chunk_id)
 
 
+class RoundsSweptAfterEachWrite(ModelStore[Round]):
+    """The real round store, with another replica's sweep running after each write
+    of the round: the worst moment the sweep could pick."""
+
+    def __init__(self, database: Database) -> None:
+        super().__init__(
+            AggregateStore(database["rounds"], source="bidding", registry=REGISTRY),
+            Round,
+            "round",
+        )
+        self.other: Process | None = None
+
+    async def apply(self, *args: Any, **kwargs: Any) -> Any:
+        saved = await super().apply(*args, **kwargs)
+        if self.other is not None:
+            await self.other.sweep()
+        return saved
+
+
 @dataclass
 class Process:
     rounds: Rounds
@@ -172,10 +191,11 @@ async def start_process(
     announcements_until_crash: int | None = None,
     queries: MongoQueries | None = None,
     chunks: MongoResultChunks | None = None,
+    rounds_store: ModelStore[Round] | None = None,
 ) -> Process:
     """Fresh use-case objects over the database, as a newly started replica has."""
     load_all()
-    rounds_store = _rounds_store(database)
+    rounds_store = rounds_store or _rounds_store(database)
     wallets = _wallets_store(database)
     queries = queries or MongoQueries(database["rounds"], database["wallets"])
     catalog = Catalog(StaticCatalog(world))
@@ -248,8 +268,10 @@ def _snapshot(employee_id: str, committed: dict[str, int]) -> ProfileSnapshot:
     )
 
 
-async def _closed_round_with_bids(database: Database) -> None:
-    """A round just closed: every bidder ranked all three assignments."""
+async def _closed_round_with_bids(
+    database: Database, status: RoundStatus = RoundStatus.CLOSED
+) -> None:
+    """A round just closed (or about to): every bidder ranked all three assignments."""
     terms = RoundTerms(
         title="Crash round",
         assignment_ids=ASSIGNMENTS,
@@ -261,7 +283,7 @@ async def _closed_round_with_bids(database: Database) -> None:
     round_ = Round(
         round_id=ROUND_ID,
         terms=terms,
-        status=RoundStatus.CLOSED,
+        status=status,
         seed=7,
         created_by="hr",
         created_at=CLOSED_AT - timedelta(days=7),
@@ -428,3 +450,24 @@ async def test_results_left_unwritten_by_a_dead_clearer_are_repaired_by_the_swee
     await _assert_results_agree_with_the_announced_awards(mongo_database)
     result = await again.bids.result(Principal(without[0], frozenset({"employee"})), ROUND_ID)
     assert result.result is not None
+
+
+async def test_clearing_an_open_round_is_never_taken_over_by_a_sweep(
+    mongo_database: Database,
+) -> None:
+    # hr_admin ends the window early and clears. The round must never sit closed
+    # between the two steps: every replica's sweep clears closed rounds, and the
+    # person who asked would be told someone else is clearing it.
+    await _closed_round_with_bids(mongo_database, status=RoundStatus.OPEN)
+    world = World(seats_filled={}, committed={})
+    before_close = CLOSED_AT - timedelta(days=1)
+    swept = RoundsSweptAfterEachWrite(mongo_database)
+    asking = await start_process(mongo_database, world, before_close, rounds_store=swept)
+    swept.other = await start_process(mongo_database, world, before_close)
+
+    cleared = await asking.clearing.clear_as(Principal("hr", frozenset({"hr_admin"})), ROUND_ID)
+
+    assert cleared.value.status is RoundStatus.CLEARED
+    assert asking.fits.calls == 1
+    assert swept.other.fits.calls == 0, "the sweep cleared the round hr_admin was clearing"
+    await _assert_results_agree_with_the_announced_awards(mongo_database)

@@ -208,14 +208,23 @@ async def test_a_replica_killed_mid_load_loses_and_doubles_nothing(two: Two) -> 
         except grpc.aio.AioRpcError:
             failed.append(person)
 
-    tasks = [asyncio.create_task(submit(n, p)) for n, p in enumerate(PEOPLE)]
+    async def arrive() -> list[asyncio.Task[None]]:
+        # People arrive one after another, as they do, so the load outlasts the
+        # kill: all thirty at once can finish before any kill lands.
+        tasks = []
+        for n, person in enumerate(PEOPLE):
+            tasks.append(asyncio.create_task(submit(n, person)))
+            await asyncio.sleep(0.05)
+        return tasks
+
+    arriving = asyncio.create_task(arrive())
 
     async def some_answered() -> bool:
         return len(first) >= 4
 
-    await eventually(some_answered, timeout_s=60)
+    await eventually(some_answered, timeout_s=60, every_s=0.02)
     two.replicas.kill(0)  # SIGKILL: whatever replica 0 was doing stops mid-way
-    await asyncio.gather(*tasks)
+    await asyncio.gather(*await arriving)
     assert failed, "the kill should have cut some submissions short"
 
     # Every client retries with its request id on the replica that carries on.

@@ -91,10 +91,17 @@ class Clearing:
     async def clear_as(self, viewer: Principal, round_id: str) -> Versioned[Round]:
         require_hr(viewer, "clear a round")
         current = await self._rounds.load(round_id)
-        if current.value.status is RoundStatus.OPEN:  # hr_admin may end the window early
-            bidders = await self._queries.count_wallets(round_id)
-            await self._rounds.apply(round_id, lambda r: rounds.close(r, bidders))
-        return await self.clear(round_id)
+        if current.value.status is not RoundStatus.OPEN:
+            return await self.clear(round_id)
+        # hr_admin may end the window early. Closing and claiming are ONE write:
+        # were they two, every replica's sweep clears closed rounds and could take
+        # the round in between, refusing the person who asked.
+        bidders = await self._queries.count_wallets(round_id)
+        claim = uuid.uuid4().hex
+        claimed = await self._rounds.apply(
+            round_id, lambda r: _close_and_claim(r, bidders, self._clock(), claim)
+        )
+        return await self._finish_claimed(claimed, claim)
 
     async def clear(self, round_id: str) -> Versioned[Round]:
         current = await self._rounds.load(round_id)
@@ -102,6 +109,10 @@ class Clearing:
             raise FailedPrecondition("the round is already cleared")
         claim = uuid.uuid4().hex
         claimed = await self._rounds.apply(round_id, lambda r: _claim(r, self._clock(), claim))
+        return await self._finish_claimed(claimed, claim)
+
+    async def _finish_claimed(self, claimed: Versioned[Round], claim: str) -> Versioned[Round]:
+        round_id = claimed.value.round_id
         if claimed.value.awards_recorded:
             # Taken over from a clearing that died: what it stored is the result.
             recorded = claimed
@@ -255,6 +266,15 @@ class Clearing:
 def _claim(round_: Round, now: datetime, claim: str) -> list[EventPayload]:
     rounds.claim_clearing(round_, now, claim)
     return []
+
+
+def _close_and_claim(
+    round_: Round, bidders: int, now: datetime, claim: str
+) -> list[EventPayload]:
+    # A retry after a concurrent request closed it finds it closed or being cleared.
+    closed = rounds.close(round_, bidders) if round_.status is RoundStatus.OPEN else []
+    rounds.claim_clearing(round_, now, claim)
+    return closed
 
 
 def _give_up(round_: Round, claim: str) -> list[EventPayload]:
