@@ -268,9 +268,7 @@ def _claim(round_: Round, now: datetime, claim: str) -> list[EventPayload]:
     return []
 
 
-def _close_and_claim(
-    round_: Round, bidders: int, now: datetime, claim: str
-) -> list[EventPayload]:
+def _close_and_claim(round_: Round, bidders: int, now: datetime, claim: str) -> list[EventPayload]:
     # A retry after a concurrent request closed it finds it closed or being cleared.
     closed = rounds.close(round_, bidders) if round_.status is RoundStatus.OPEN else []
     rounds.claim_clearing(round_, now, claim)
