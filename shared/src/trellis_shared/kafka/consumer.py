@@ -32,6 +32,7 @@ from faststream.middlewares import AckPolicy
 from opentelemetry import trace
 from pydantic import ValidationError
 
+from trellis_shared.crash_points import crash_point
 from trellis_shared.events.envelope import Envelope, decode_headers, envelope_from_kafka
 from trellis_shared.kafka.failures import Failure, classify
 from trellis_shared.kafka.failures import PoisonMessage as PoisonMessage
@@ -187,6 +188,7 @@ async def process_record(
                     return Outcome.DEFERRED
                 await sleep(delay)
             else:
+                crash_point("after_effect")  # done, offset not committed: delivered again
                 log.info(
                     "event processed",
                     extra={

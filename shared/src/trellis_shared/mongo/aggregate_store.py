@@ -17,6 +17,7 @@ from pymongo import ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
+from trellis_shared.crash_points import crash_point
 from trellis_shared.errors import StaleVersion
 from trellis_shared.events.envelope import Envelope, EventPayload
 from trellis_shared.events.registry import EventRegistry
@@ -110,6 +111,7 @@ class AggregateStore:
             if note is not None:  # refused by the version check: nothing was written
                 await self._due.abandoned(note, [aggregate_id])
             raise
+        crash_point("after_save")  # written, not yet published: the relay must find it
         if note is not None:
             self._due.landed(note, {aggregate_id: entries if only_these else None})
         if self._on_saved is not None and entries:

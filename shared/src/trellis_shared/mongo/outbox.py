@@ -41,6 +41,7 @@ from opentelemetry import trace
 from pymongo import DeleteOne, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 
+from trellis_shared.crash_points import crash_point
 from trellis_shared.events.envelope import Envelope, kafka_headers
 from trellis_shared.group_commit import GroupCommit
 from trellis_shared.mongo.write_locks import PROCESS_WRITE_LOCKS, document_key
@@ -314,6 +315,7 @@ class OutboxRelay:
                     "outbox publish failed", extra={"event_id": event_id, "error": repr(exc)}
                 )
                 break
+            crash_point("after_publish")  # on Kafka, still pending here: sent again
             await self._marks.add((aggregate_id, event_id))
             sent += 1
         return sent
