@@ -31,13 +31,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
 
-from trellis_postings.domain.fit import (
+from trellis_postings.domain.fit.score import (
     CandidateFacts,
     OpportunityFacts,
     RequiredSkill,
     explain_fit,
 )
-from trellis_postings.domain.recommender import OpportunityIndex
+from trellis_postings.domain.recommend.index import OpportunityIndex
 from trellis_postings.domain.scoring_config import DEFAULT_SCORING
 
 SEED = 2026

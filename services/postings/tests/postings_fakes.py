@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 
 from trellis_postings.app.ports import Person, SearchCriteria, Stored, StoredApplication
 from trellis_postings.domain.applications import Application
-from trellis_postings.domain.fit_facts import CandidateFacts
+from trellis_postings.domain.fit.facts import CandidateFacts
 from trellis_postings.domain.opportunity import Opportunity
 from trellis_shared.errors import StaleVersion
 from trellis_shared.events import EventPayload

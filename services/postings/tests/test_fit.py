@@ -10,7 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from trellis_postings.domain.fit import (
+from trellis_postings.domain.fit.facts import KINDS
+from trellis_postings.domain.fit.points import apportion
+from trellis_postings.domain.fit.score import (
     CandidateFacts,
     MatchExplanation,
     OpportunityFacts,
@@ -18,9 +20,7 @@ from trellis_postings.domain.fit import (
     explain_fit,
     fit_verdict,
 )
-from trellis_postings.domain.fit_facts import KINDS
-from trellis_postings.domain.fit_points import apportion
-from trellis_postings.domain.fit_text import matching_role, title_words
+from trellis_postings.domain.fit.text import matching_role, title_words
 from trellis_postings.domain.scoring_config import (
     DEFAULT_SCORING,
     ScoringConfig,

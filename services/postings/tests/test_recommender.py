@@ -11,16 +11,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from trellis_postings.domain import recommend_store
-from trellis_postings.domain.fit import (
+from trellis_postings.domain.fit.facts import KINDS
+from trellis_postings.domain.fit.score import (
     CandidateFacts,
     OpportunityFacts,
     RequiredSkill,
     explain_fit,
 )
-from trellis_postings.domain.fit_facts import KINDS
-from trellis_postings.domain.recommend_store import OpportunityStore
-from trellis_postings.domain.recommender import OpportunityIndex, rank_candidates
+from trellis_postings.domain.recommend import store as store_module
+from trellis_postings.domain.recommend.index import OpportunityIndex, rank_candidates
+from trellis_postings.domain.recommend.store import OpportunityStore
 from trellis_postings.domain.scoring_config import DEFAULT_SCORING, ScoringConfig
 
 pytestmark = pytest.mark.unit
@@ -208,8 +208,8 @@ def test_the_fast_ranking_equals_brute_force_explain_fit(
     compact_early: bool,
 ) -> None:
     # Compacting after every couple of removals puts slot renumbering under test too.
-    threshold = 2 if compact_early else recommend_store.COMPACT_AFTER_FREE
-    with mock.patch.object(recommend_store, "COMPACT_AFTER_FREE", threshold):
+    threshold = 2 if compact_early else store_module.COMPACT_AFTER_FREE
+    with mock.patch.object(store_module, "COMPACT_AFTER_FREE", threshold):
         index = OpportunityIndex()
         model: dict[str, OpportunityFacts] = {}
         for step, (op, value) in enumerate(ops):

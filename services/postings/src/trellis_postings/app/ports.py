@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Protocol
 
 from trellis_postings.domain.applications import Application
-from trellis_postings.domain.fit_facts import CandidateFacts
+from trellis_postings.domain.fit.facts import CandidateFacts
 from trellis_postings.domain.opportunity import Kind, Opportunity
 from trellis_shared.contracts.profiles import ProfileSnapshot
 from trellis_shared.events import EventPayload

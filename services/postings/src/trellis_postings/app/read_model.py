@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from trellis_postings.app.ports import Person, ProfilesRemote
-from trellis_postings.domain.fit_facts import CandidateFacts
+from trellis_postings.domain.fit.facts import CandidateFacts
 from trellis_shared.contracts.profiles import ProfileSnapshot
 from trellis_shared.peers.profiles import LedgerAnswer
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from trellis_postings.app.changes import Changes
 from trellis_postings.app.ports import Person, ProfileDirectory, Stored
 from trellis_postings.domain import access
-from trellis_postings.domain.fit import explain_fit
-from trellis_postings.domain.fit_explanation import MatchExplanation
-from trellis_postings.domain.fit_facts import CandidateFacts, OpportunityFacts, RequiredSkill
+from trellis_postings.domain.fit.explanation import MatchExplanation
+from trellis_postings.domain.fit.facts import CandidateFacts, OpportunityFacts, RequiredSkill
+from trellis_postings.domain.fit.score import explain_fit
 from trellis_postings.domain.opportunity import Kind, Opportunity, Status
-from trellis_postings.domain.recommender import OpportunityIndex, rank_candidates
+from trellis_postings.domain.recommend.index import OpportunityIndex, rank_candidates
 from trellis_postings.domain.scoring_config import ScoringConfig
 from trellis_shared.errors import NotFound, PermissionDenied
 from trellis_shared.grpc.tokens import Principal

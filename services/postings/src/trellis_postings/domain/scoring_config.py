@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 
-from trellis_postings.domain.fit_points import TOTAL_TENTHS, apportion
+from trellis_postings.domain.fit.points import TOTAL_TENTHS, apportion
 
 
 @dataclass(frozen=True, slots=True)

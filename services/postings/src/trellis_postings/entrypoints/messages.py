@@ -8,7 +8,7 @@ from trellis.postings.v1 import postings_pb2 as pb
 from trellis_postings.app.applications import Seen
 from trellis_postings.app.ports import Stored
 from trellis_postings.domain.confidentiality import Disclosure
-from trellis_postings.domain.fit_explanation import MatchExplanation
+from trellis_postings.domain.fit.explanation import MatchExplanation
 from trellis_postings.domain.interviews import InterviewRequest
 from trellis_postings.domain.opportunity import Details, Opportunity
 from trellis_postings.domain.views import application_view, opportunity_view

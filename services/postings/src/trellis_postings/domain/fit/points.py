@@ -23,13 +23,13 @@ HALF = 0.5 + 1e-9
 
 def points_tenths(max_tenths: int, credit: float) -> int:
     """`credit` (0..1) of a line's maximum, rounded half up to whole tenths."""
-    # Mirrored in recommend_scoring: floor(max * credit + HALF).
+    # Mirrored in recommend.scoring: floor(max * credit + HALF).
     return math.floor(max_tenths * credit + HALF)
 
 
 def level_credit(employee_level: int, required_level: int) -> float:
     """Full credit at or above the required level, proportional below, 0 if absent."""
-    # Mirrored in recommend_scoring: min(level, required) / required.
+    # Mirrored in recommend.scoring: min(level, required) / required.
     return min(employee_level, required_level) / required_level
 
 
@@ -44,14 +44,14 @@ def stretch_bonus_tenths(max_tenths: int, raw_points: float, recovery_share: flo
     Rounding the boosted line as a whole (and subtracting the rounded line) keeps
     line plus bonus within the line's maximum.
     """
-    # Mirrored in recommend_scoring, step by step.
+    # Mirrored in recommend.scoring, step by step.
     boosted = math.floor(raw_points + recovery_share * (max_tenths - raw_points) + HALF)
     return boosted - math.floor(raw_points + HALF)
 
 
 def penalised_tenths(subtotal: int, multiplier: float) -> int:
     """The subtotal after must-have gaps, rounded half up to whole tenths."""
-    # Mirrored in recommend_scoring: floor(subtotal * multiplier + HALF).
+    # Mirrored in recommend.scoring: floor(subtotal * multiplier + HALF).
     return math.floor(subtotal * multiplier + HALF)
 
 

@@ -1,7 +1,7 @@
 """The parts of the score beyond skills: aspiration, availability, location.
 
 Each function answers with whole tenths of a point and the reason in words.
-`recommend_scoring` calls `level_part` and `time_share_part` itself, but
+`recommend.scoring` calls `level_part` and `time_share_part` itself, but
 restates the ladder, dates and location rules over numpy columns: a change of
 those rules here needs the same change there (the property test in
 test_recommender.py fails otherwise).
@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from trellis_postings.domain.fit_facts import (
+from trellis_postings.domain.fit.facts import (
     GIG,
     INTEREST_INTERVIEW,
     JOB,
@@ -21,8 +21,8 @@ from trellis_postings.domain.fit_facts import (
     CandidateFacts,
     OpportunityFacts,
 )
-from trellis_postings.domain.fit_points import points_tenths
-from trellis_postings.domain.fit_text import matching_role, place_key
+from trellis_postings.domain.fit.points import points_tenths
+from trellis_postings.domain.fit.text import matching_role, place_key
 from trellis_postings.domain.scoring_config import PointBudget, ScoringConfig
 
 # Temporary work happens in a window; for a job or a conversation dates do not decide.
@@ -99,7 +99,7 @@ def time_share_part(
     needs = f"needs {share}% of your time, you have {free}% free"
     if share <= free:
         return Part(points_tenths(max_tenths, 1.0), needs)
-    # Mirrored in recommend_scoring: free / share, an int division in both.
+    # Mirrored in recommend.scoring: free / share, an int division in both.
     return Part(points_tenths(max_tenths, free / share), needs)
 
 

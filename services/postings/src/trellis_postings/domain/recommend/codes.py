@@ -4,7 +4,7 @@ Level ranges, (kind, time share) pairs, places and ladders repeat across
 thousands of postings. Each distinct value gets a code stored per slot, so a
 query computes a part once per code (a table of a few dozen entries) and reads
 it for every posting with one numpy gather. For level and time share the table
-is filled by the fit_parts functions themselves, on one representative posting
+is filled by the fit.parts functions themselves, on one representative posting
 per code: those parts then agree with `explain_fit` by construction.
 """
 
@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Generic, TypeVar
 
-from trellis_postings.domain.fit_facts import OpportunityFacts
-from trellis_postings.domain.fit_text import place_key
+from trellis_postings.domain.fit.facts import OpportunityFacts
+from trellis_postings.domain.fit.text import place_key
 
 Key = TypeVar("Key", bound=Hashable)
 

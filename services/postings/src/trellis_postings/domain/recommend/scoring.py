@@ -3,12 +3,12 @@
 Agreement with `explain_fit` is exact, not approximate, for three reasons:
 - every line is an integer number of tenths, and integer sums do not depend on
   the order of adding;
-- level and time share are read from tables that the fit_parts functions fill
+- level and time share are read from tables that the fit.parts functions fill
   themselves, one representative posting per distinct value
-  (recommend_profiles.py);
+  (recommend/codes.py);
 - the remaining parts are restated over numpy columns; where a line takes a
   share of its maximum, the same IEEE operations run in the same order as in
-  fit_points.py (marked "mirrors"), and lines with only a few possible values
+  fit/points.py (marked "mirrors"), and lines with only a few possible values
   use `points_tenths` itself for each value.
 test_recommender.py checks the agreement on random postings and updates.
 """
@@ -20,12 +20,12 @@ from datetime import date
 import numpy as np
 from numpy.typing import NDArray
 
-from trellis_postings.domain.fit_facts import CandidateFacts
-from trellis_postings.domain.fit_parts import level_part, time_share_part
-from trellis_postings.domain.fit_points import HALF, points_tenths
-from trellis_postings.domain.fit_text import title_words
-from trellis_postings.domain.recommend_profiles import NO_LADDER, REMOTE_PLACE
-from trellis_postings.domain.recommend_store import OpportunityStore
+from trellis_postings.domain.fit.facts import CandidateFacts
+from trellis_postings.domain.fit.parts import level_part, time_share_part
+from trellis_postings.domain.fit.points import HALF, points_tenths
+from trellis_postings.domain.fit.text import title_words
+from trellis_postings.domain.recommend.codes import NO_LADDER, REMOTE_PLACE
+from trellis_postings.domain.recommend.store import OpportunityStore
 from trellis_postings.domain.scoring_config import PointBudget, ScoringConfig
 
 # A score is at most 1000 tenths: int32 halves the memory traffic of int64.
@@ -99,7 +99,7 @@ def _skills_and_stretch(
 
 
 def _title(store: OpportunityStore, candidate: CandidateFacts, budget: PointBudget) -> Tenths:
-    """fit_text.matching_role: every word of some target role is in the title."""
+    """fit.text.matching_role: every word of some target role is in the title."""
     matched = np.zeros(store.span, dtype=np.bool_)
     for role in candidate.target_roles:
         wanted = title_words(role)
@@ -116,7 +116,7 @@ def _title(store: OpportunityStore, candidate: CandidateFacts, budget: PointBudg
 def _ladder_table(
     store: OpportunityStore, candidate: CandidateFacts, budget: PointBudget
 ) -> Tenths:
-    """fit_parts.ladder_part per ladder code: either ladder, or the preferred one."""
+    """fit.parts.ladder_part per ladder code: either ladder, or the preferred one."""
     table = np.full(len(store.ladders), points_tenths(budget.ladder, 0.0), dtype=TENTHS)
     full = points_tenths(budget.ladder, 1.0)
     table[NO_LADDER] = full
@@ -147,7 +147,7 @@ def _time_share_table(
 def _dates(
     store: OpportunityStore, candidate: CandidateFacts, config: ScoringConfig, max_tenths: int
 ) -> Tenths:
-    """fit_parts.dates_part over the store's sentinel day columns."""
+    """fit.parts.dates_part over the store's sentinel day columns."""
     slots = store.slots
     free_from, free_to = _day(candidate.available_from), _day(candidate.available_to)
     fits = np.ones(store.span, dtype=np.bool_)
@@ -167,7 +167,7 @@ def _dates(
 def _place_table(
     store: OpportunityStore, candidate: CandidateFacts, config: ScoringConfig, budget: PointBudget
 ) -> Tenths:
-    """fit_parts.location_part per place code: remote, here, or elsewhere."""
+    """fit.parts.location_part per place code: remote, here, or elsewhere."""
     elsewhere = config.relocation_share if candidate.open_to_relocation else 0.0
     table = np.full(len(store.places), points_tenths(budget.location, elsewhere), dtype=TENTHS)
     full = points_tenths(budget.location, 1.0)

@@ -1,7 +1,7 @@
 """Recommendations: the open postings that fit a person best, and the reverse.
 
 `OpportunityIndex.recommend` scores every open posting with numpy
-(recommend_scoring.py, the same score as `explain_fit` to the tenth), picks the
+(recommend/scoring.py, the same score as `explain_fit` to the tenth), picks the
 best `limit` (ties by opportunity id) and only then calls `explain_fit` for
 those few to build their explanations. The ranking therefore equals a brute-force
 `explain_fit` over every posting, at a fraction of the cost.
@@ -15,11 +15,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from trellis_postings.domain.fit import explain_fit
-from trellis_postings.domain.fit_explanation import MatchExplanation
-from trellis_postings.domain.fit_facts import CandidateFacts, OpportunityFacts
-from trellis_postings.domain.recommend_scoring import score_all
-from trellis_postings.domain.recommend_store import KIND_CODES, OpportunityStore
+from trellis_postings.domain.fit.explanation import MatchExplanation
+from trellis_postings.domain.fit.facts import CandidateFacts, OpportunityFacts
+from trellis_postings.domain.fit.score import explain_fit
+from trellis_postings.domain.recommend.scoring import score_all
+from trellis_postings.domain.recommend.store import KIND_CODES, OpportunityStore
 from trellis_postings.domain.scoring_config import DEFAULT_SCORING, ScoringConfig
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from trellis_postings.domain.fit_explanation import (
+from trellis_postings.domain.fit.explanation import (
     ASPIRATION,
     AVAILABILITY,
     LOCATION,
@@ -25,18 +25,18 @@ from trellis_postings.domain.fit_explanation import (
     MatchExplanation,
     SkillContribution,
 )
-from trellis_postings.domain.fit_facts import (
+from trellis_postings.domain.fit.facts import (
     CandidateFacts,
     OpportunityFacts,
     RequiredSkill,
 )
-from trellis_postings.domain.fit_parts import (
+from trellis_postings.domain.fit.parts import (
     Part,
     aspiration_parts,
     availability_parts,
     location_part,
 )
-from trellis_postings.domain.fit_points import (
+from trellis_postings.domain.fit.points import (
     apportion,
     level_credit,
     penalised_tenths,

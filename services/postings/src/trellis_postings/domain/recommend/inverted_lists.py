@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-from trellis_postings.domain.recommend_table import GrowableTable
+from trellis_postings.domain.recommend.table import GrowableTable
 
 
 class WordPostings:

@@ -15,12 +15,11 @@ from datetime import date
 
 import numpy as np
 
-from trellis_postings.domain.fit_facts import KINDS, OpportunityFacts
-from trellis_postings.domain.fit_parts import DATED_KINDS
-from trellis_postings.domain.fit_points import apportion
-from trellis_postings.domain.fit_text import title_words
-from trellis_postings.domain.recommend_postings import SkillPostings, WordPostings
-from trellis_postings.domain.recommend_profiles import (
+from trellis_postings.domain.fit.facts import KINDS, OpportunityFacts
+from trellis_postings.domain.fit.parts import DATED_KINDS
+from trellis_postings.domain.fit.points import apportion
+from trellis_postings.domain.fit.text import title_words
+from trellis_postings.domain.recommend.codes import (
     NO_LADDER,
     REMOTE_PLACE,
     Names,
@@ -28,7 +27,8 @@ from trellis_postings.domain.recommend_profiles import (
     level_key,
     time_key,
 )
-from trellis_postings.domain.recommend_table import GrowableTable
+from trellis_postings.domain.recommend.inverted_lists import SkillPostings, WordPostings
+from trellis_postings.domain.recommend.table import GrowableTable
 
 KIND_CODES = {kind: code for code, kind in enumerate(KINDS)}
 # Compact once this many slots are free and they are more than half of all.
@@ -47,7 +47,7 @@ SLOT_COLUMNS = {
     "ladder": np.int64,  # Names code, NO_LADDER when open to either
     "level_profile": np.int64,
     "time_profile": np.int64,
-    # Dates as day numbers, ready for fit_parts.dates_fit / dates_overlap.
+    # Dates as day numbers, ready for fit.parts.dates_fit / dates_overlap.
     "fit_start": np.int64,
     "fit_end": np.int64,
     "overlap_start": np.int64,
