@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -64,6 +64,24 @@ class TrellisSettings(BaseSettings):
         ge=1,
         description="how long records stay on `.dlt` topics (someone must get to look at them)",
     )
+
+    # The Prometheus scrape endpoint. Unset, each service takes its own port from
+    # `trellis_shared.metrics.endpoint.DEFAULT_PORTS`, so services on one machine
+    # do not collide; 0 (or empty) turns the endpoint off.
+    metrics_port: int | None = Field(
+        default=None, ge=0, le=65535, description="port of the HTTP /metrics endpoint (0: off)"
+    )
+    metrics_host: str = Field(default="0.0.0.0", description="listen host of /metrics")
+    metrics_sample_interval_s: float = Field(
+        default=15.0,
+        gt=0,
+        description="how often outbox backlog and consumer lag are measured for the gauges",
+    )
+
+    @field_validator("metrics_port", mode="before")
+    @classmethod
+    def _empty_port_is_off(cls, value: object) -> object:
+        return 0 if isinstance(value, str) and not value.strip() else value
 
     @model_validator(mode="after")
     def _insync_fits_replication(self) -> TrellisSettings:

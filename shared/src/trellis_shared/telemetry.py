@@ -1,4 +1,4 @@
-"""OpenTelemetry: tracer provider, optional OTLP export, W3C context in headers.
+"""OpenTelemetry: tracer and meter providers, optional OTLP export, W3C context in headers.
 
 Kafka headers carry `traceparent` (and `tracestate`) so one trace runs from a
 database write through the outbox relay and Kafka into every consumer.
@@ -15,15 +15,18 @@ from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
+from trellis_shared.metrics.provider import configure_metrics
+
 _configured = False
 
 
 def configure_telemetry(
     service: str, *, extra_processor: SpanProcessor | None = None
 ) -> TracerProvider:
-    """Install a tracer provider once per process.
+    """Install a tracer provider once per process, and the meter provider with the
+    same resource (`trellis_shared.metrics`).
 
-    Spans are exported over OTLP only when OTEL_EXPORTER_OTLP_ENDPOINT is set, so
+    Spans (and metrics) are exported over OTLP only when OTEL_EXPORTER_OTLP_ENDPOINT is set, so
     a developer machine without a collector pays nothing and logs no errors.
     """
     global _configured
@@ -32,7 +35,9 @@ def configure_telemetry(
         if extra_processor is not None:
             current.add_span_processor(extra_processor)
         return current
-    provider = TracerProvider(resource=Resource.create({"service.name": service}))
+    resource = Resource.create({"service.name": service})
+    configure_metrics(resource)
+    provider = TracerProvider(resource=resource)
     if os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"):
         from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
 

@@ -37,6 +37,7 @@ from trellis_shared.events.envelope import Envelope, decode_headers, envelope_fr
 from trellis_shared.kafka.failures import Failure, classify
 from trellis_shared.kafka.failures import PoisonMessage as PoisonMessage
 from trellis_shared.kafka.topics import dead_letter_topic
+from trellis_shared.metrics.counters import count_dead_letter, count_retry
 from trellis_shared.telemetry import context_from_headers
 
 log = logging.getLogger(__name__)
@@ -173,6 +174,7 @@ async def process_record(
                         reason = "poison" if kind is Failure.POISON else "failed"
                         await _dead_letter(record, consumer, dead_letters, reason, repr(exc))
                         return Outcome.DEAD_LETTERED
+                count_retry(consumer=consumer, topic=record.topic, reason=kind.value)
                 log.warning(
                     "handler failed; retrying",
                     extra={
@@ -220,6 +222,8 @@ async def _dead_letter(
     )
     target = dead_letter_topic(record.topic)
     await dead_letters.send(target, record, headers)
+    # Counted once the record is parked: a send that failed is retried, not lost.
+    count_dead_letter(consumer=consumer, topic=record.topic, reason=reason)
     log.error(
         "message dead-lettered",
         extra={
@@ -318,6 +322,7 @@ def subscribe_events(
                 raise  # NACK: seek back, read it again
             state.transient += 1  # the dead-letter topic is unreachable for now
             state.delay_s = retry.backoff(state.transient)
+            count_retry(consumer=group_id, topic=record.topic, reason=Failure.TRANSIENT.value)
             log.warning("dead-letter topic unreachable; holding", extra={"error": repr(exc)})
             outcome = Outcome.DEFERRED
         if outcome is Outcome.DEFERRED:
