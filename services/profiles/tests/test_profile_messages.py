@@ -30,7 +30,8 @@ AT = datetime(2026, 3, 4, 5, 6, 7, 890123, tzinfo=UTC)
 
 def through_json(profile: Profile, version: int) -> pb.Profile:
     """The reference: pydantic's JSON mode, then protobuf's JSON parser."""
-    data = profile.model_dump(mode="json", exclude={"applied_events"})
+    # Internal bookkeeping, not part of the reply: the inbox and given-back promises.
+    data = profile.model_dump(mode="json", exclude={"applied_events", "released"})
     data["skills"] = list(data["skills"].values())
     data["version"] = version
     for entry in data["history"]:

@@ -38,7 +38,12 @@ class Unauthenticated(TrellisError):
 
 
 class FailedPrecondition(TrellisError):
-    pass
+    """The request is sound but the state refuses it; `violations` may say which
+    field ran into which rule (e.g. share_pct: over the free time)."""
+
+    def __init__(self, message: str, violations: list[FieldViolation] | None = None) -> None:
+        super().__init__(message)
+        self.violations: list[FieldViolation] = violations or []
 
 
 class StaleVersion(TrellisError):

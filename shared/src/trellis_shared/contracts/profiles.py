@@ -61,6 +61,9 @@ class SnapshotCommitment(_Part):
     share_pct: int
     starts_on: date
     ends_on: date
+    # Reserved time (promised, its work not yet recorded) counts like committed.
+    key: str = ""
+    state: str = "committed"  # reserved | committed
 
 
 class ProfileSnapshot(EventPayload):

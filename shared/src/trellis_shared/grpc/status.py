@@ -57,7 +57,9 @@ def status_for(error: Exception) -> tuple[grpc.StatusCode, str, list[FieldViolat
         )
     for kind, code in _CODES:
         if isinstance(error, kind):
-            violations = error.violations if isinstance(error, InvalidArgument) else []
+            violations = (
+                error.violations if isinstance(error, InvalidArgument | FailedPrecondition) else []
+            )
             return code, str(error), violations
     return grpc.StatusCode.INTERNAL, "internal error", []
 

@@ -4,10 +4,11 @@ the skills taxonomy."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import grpc
 from google.protobuf import json_format
@@ -16,13 +17,55 @@ from grpc import aio
 from trellis.profiles.v1 import profiles_pb2 as pb
 from trellis.profiles.v1 import profiles_pb2_grpc as rpc
 from trellis_shared.contracts.profiles import ProfileSnapshot
+from trellis_shared.errors import Unavailable
 from trellis_shared.grpc.client import ServiceClient
+from trellis_shared.grpc.status import field_violations_from_trailers
+
+Reply = TypeVar("Reply")
+# ABORTED: the ledger's write lost a race too often; RESOURCE_EXHAUSTED: overload.
+TRANSIENT = frozenset({grpc.StatusCode.ABORTED, grpc.StatusCode.RESOURCE_EXHAUSTED})
 
 
 @dataclass(frozen=True)
 class LedgerAnswer:
     fits: bool
     reason: str = ""
+
+
+@dataclass(frozen=True)
+class TimeReservation:
+    """Profiles' answer to a reservation: granted (the key holds the time, now or
+    from an earlier send) or refused with the reason in words."""
+
+    granted: bool
+    reason: str = ""
+    state: str = ""  # reserved | committed, when granted
+
+
+# Reservations and releases are idempotent by key, so a call that may or may not
+# have landed is simply sent again; these bound how long a caller waits.
+RETRY_FIRST_WAIT_S = 0.1
+RETRY_MAX_WAIT_S = 2.0
+RETRY_PATIENCE_S = 15.0
+
+
+async def _retried(call: Callable[[], Awaitable[Reply]], patience_s: float) -> Reply:
+    """Send again on a transient failure (the peer down, overloaded, a timeout),
+    waiting a capped, doubling time, for up to `patience_s`; then give up."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + patience_s
+    wait = RETRY_FIRST_WAIT_S
+    while True:
+        try:
+            return await call()
+        except Unavailable:
+            if loop.time() + wait > deadline:
+                raise
+        except aio.AioRpcError as error:
+            if error.code() not in TRANSIENT or loop.time() + wait > deadline:
+                raise
+        await asyncio.sleep(wait)
+        wait = min(wait * 2, RETRY_MAX_WAIT_S)
 
 
 def snapshot_from(profile: pb.Profile) -> ProfileSnapshot:
@@ -80,6 +123,54 @@ class ProfilesClient:
             ),
         )
         return LedgerAnswer(fits=reply.fits, reason=reply.reason)
+
+    async def reserve_time(
+        self,
+        employee_id: str,
+        *,
+        key: str,
+        kind: str,
+        reference: str,
+        share_pct: int,
+        starts_on: date,
+        ends_on: date,
+        patience_s: float = RETRY_PATIENCE_S,
+    ) -> TimeReservation:
+        """Take promised time in the ledger, or learn why it does not fit."""
+        stub = rpc.LedgerServiceStub(self._client.channel)
+        request = pb.ReserveTimeRequest(
+            employee_id=employee_id,
+            key=key,
+            kind=kind,
+            reference=reference,
+            share_pct=share_pct,
+            starts_on=starts_on.isoformat(),
+            ends_on=ends_on.isoformat(),
+        )
+        try:
+            reply = await _retried(lambda: self._client.call(stub.ReserveTime, request), patience_s)
+        except aio.AioRpcError as error:
+            if error.code() is not grpc.StatusCode.FAILED_PRECONDITION:
+                raise
+            violations = field_violations_from_trailers(error.trailing_metadata())  # type: ignore[arg-type]
+            reason = "; ".join(v.description for v in violations) or str(error.details())
+            return TimeReservation(granted=False, reason=reason)
+        return TimeReservation(granted=True, state=reply.state)
+
+    async def release_time(
+        self,
+        employee_id: str,
+        key: str,
+        *,
+        undo: bool = False,
+        patience_s: float = RETRY_PATIENCE_S,
+    ) -> bool:
+        """Give back the time held under `key`; True when some was freed. `undo`:
+        the promise was not made after all and may be made again later."""
+        stub = rpc.LedgerServiceStub(self._client.channel)
+        request = pb.ReleaseTimeRequest(employee_id=employee_id, key=key, undo=undo)
+        reply = await _retried(lambda: self._client.call(stub.ReleaseTime, request), patience_s)
+        return reply.freed
 
     async def unknown_skills(self, skill_ids: Sequence[str]) -> list[str]:
         stub = rpc.TaxonomyServiceStub(self._client.channel)

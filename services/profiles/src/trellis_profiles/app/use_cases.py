@@ -33,6 +33,14 @@ from trellis_profiles.domain.profile import (
     SkillSource,
     Visibility,
 )
+from trellis_profiles.domain.reservations import (
+    Answer,
+    Promise,
+    Reservation,
+    release,
+    reserve,
+    undo,
+)
 from trellis_profiles.domain.skills import (
     endorse_skill,
     set_own_skills,
@@ -41,6 +49,7 @@ from trellis_profiles.domain.skills import (
 from trellis_profiles.domain.taxonomy import Taxonomy
 from trellis_shared.contracts.profiles import ProfileSnapshot, SkillEndorsed
 from trellis_shared.errors import (
+    FailedPrecondition,
     FieldViolation,
     InvalidArgument,
     NotFound,
@@ -61,6 +70,12 @@ MAX_BATCH = 200
 MAX_CHANGE_ATTEMPTS = 200
 
 Clock = Callable[[], datetime]
+# Which request field a refused reservation ran into.
+REFUSED_FIELD = {
+    Answer.NO_TIME: "share_pct",
+    Answer.RELEASED: "key",
+    Answer.KEY_REUSED: "key",
+}
 # A change of one stored profile: the new profile and any events beside its snapshot.
 Change = Callable[[Stored], tuple[Profile, Sequence[EventPayload]]]
 
@@ -97,6 +112,9 @@ class Profiles:
         self._clock = clock
         self._people = people if people is not None else PeopleIndex()
         self._recent = recent if recent is not None else RecentProfiles()
+
+    def today(self) -> date:
+        return self._clock().date()
 
     # -- the people index ---------------------------------------------------
 
@@ -261,6 +279,55 @@ class Profiles:
         )
 
     # -- writes -------------------------------------------------------------
+
+    async def reserve_time(
+        self, viewer: Principal, employee_id: str, promise: Promise
+    ) -> Reservation:
+        """Take promised time in one version-checked write of the person's profile
+        (concurrent reservations through any replica are decided one after the
+        other); refused with FailedPrecondition, nothing written."""
+        access.may_promise_time(viewer)
+        violations = []
+        if not 1 <= promise.share_pct <= 100:
+            violations.append(FieldViolation("share_pct", "must be between 1 and 100"))
+        if promise.ends_on < promise.starts_on:
+            violations.append(FieldViolation("ends_on", "must not be before starts_on"))
+        if violations:
+            raise InvalidArgument("bad reservation", violations)
+        decided: list[Reservation] = []
+
+        def take(stored: Stored) -> tuple[Profile, Sequence[EventPayload]]:
+            profile, reservation = reserve(stored.profile, promise, self._clock().date())
+            decided[:] = [reservation]
+            return profile, ()
+
+        await self._change(employee_id, take)
+        (reservation,) = decided
+        if not reservation.granted:
+            raise FailedPrecondition(
+                f"the time does not fit: {reservation.check.reason}",
+                [FieldViolation(REFUSED_FIELD[reservation.answer], reservation.check.reason)],
+            )
+        return reservation
+
+    async def release_time(
+        self, viewer: Principal, employee_id: str, key: str, *, undo_only: bool = False
+    ) -> bool:
+        """Give back the time held under `key`; True when some was freed.
+        `undo_only`: the promise may be made again (see reservations.undo)."""
+        access.may_promise_time(viewer)
+        freed: list[bool] = []
+
+        def give_back(stored: Stored) -> tuple[Profile, Sequence[EventPayload]]:
+            if undo_only:
+                profile, held = undo(stored.profile, key)
+            else:
+                profile, held = release(stored.profile, key, self._clock().date())
+            freed[:] = [held]
+            return profile, ()
+
+        await self._change(employee_id, give_back)
+        return freed[0]
 
     async def upsert_org(
         self, viewer: Principal, employee_id: str, org: OrgData, expected_version: int = 0

@@ -2,6 +2,8 @@
 
 Each handler turns one contract into history, ledger and evidence changes on
 the profiles it concerns, exactly once per profile (see Profiles.apply_event).
+Work that was reserved when it was promised finds its reservation by the
+promise's key and turns it into the commitment (domain/reservations.py).
 Events about employees this service does not know are poison: retrying will
 not make the employee appear, so they go to the dead-letter topic.
 """
@@ -16,6 +18,11 @@ from trellis_profiles.domain.work_history import finish_work, take_on_work
 from trellis_shared.contracts.bidding import AssignmentAwarded
 from trellis_shared.contracts.mentorship import MentorshipActivated, MentorshipCompleted
 from trellis_shared.contracts.postings import ApplicationAccepted, WorkCompleted
+from trellis_shared.contracts.promises import (
+    application_promise,
+    award_promise,
+    mentorship_promise,
+)
 from trellis_shared.errors import NotFound
 from trellis_shared.events import EventPayload
 from trellis_shared.kafka.consumer import PoisonMessage
@@ -50,6 +57,10 @@ async def _dispatch(profiles: Profiles, event_id: str, payload: EventPayload) ->
                 ends_on=payload.ends_on,
                 share_pct=payload.share_pct,
                 event_id=event_id,
+                promise_key=award_promise(
+                    payload.round_id, payload.assignment_id, payload.employee_id
+                ),
+                today=profiles.today(),
             ),
         )
     elif isinstance(payload, ApplicationAccepted):
@@ -68,6 +79,8 @@ async def _dispatch(profiles: Profiles, event_id: str, payload: EventPayload) ->
                 # A job move replaces the role rather than adding to it.
                 share_pct=0 if kind is HistoryKind.ROLE else payload.share_pct,
                 event_id=event_id,
+                promise_key=application_promise(payload.application_id),
+                today=profiles.today(),
             ),
         )
     elif isinstance(payload, WorkCompleted):
@@ -99,6 +112,8 @@ async def _dispatch(profiles: Profiles, event_id: str, payload: EventPayload) ->
                 ends_on=payload.ends_on,
                 share_pct=payload.mentor_share_pct,
                 event_id=event_id,
+                promise_key=mentorship_promise(payload.match_id),
+                today=profiles.today(),
             ),
         )
         await profiles.apply_event(

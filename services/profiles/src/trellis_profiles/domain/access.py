@@ -93,3 +93,10 @@ def may_check_ledger(viewer: Principal, employee_id: str, chain: Sequence[str]) 
     ):
         return
     raise PermissionDenied("only the employee, their managers, HR or a service may check this")
+
+
+def may_promise_time(viewer: Principal) -> None:
+    """Only the services that make promises (postings, bidding, mentorship) reserve
+    and release time: a person asks those services, which check their own rules."""
+    if "service" not in viewer.roles:
+        raise PermissionDenied("only a Trellis service may reserve or release time")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
@@ -41,6 +41,18 @@ Identifier = Annotated[
         pattern=r"^[A-Za-z0-9_][A-Za-z0-9_:@+#\-]*$",
     ),
 ]
+# What a promiser reserves time under: the promise itself (an application, an
+# award, a mentorship), namespaced by its kind, so a re-sent reservation finds it.
+PromiseKey = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True,
+        min_length=1,
+        max_length=300,
+        pattern=r"^[A-Za-z0-9_][A-Za-z0-9_:@+#\-]*$",
+    ),
+]
+MAX_RELEASED = 500
 Level = Annotated[int, Field(ge=1, le=5, description="proficiency 1 (aware) to 5 (expert)")]
 Percent = Annotated[int, Field(ge=0, le=100)]
 
@@ -141,6 +153,15 @@ class HistoryEntry(Frozen):
     source_event_id: ShortText = ""
 
 
+class CommitmentState(StrEnum):
+    """Both states count towards the sum: a reservation is time promised by a
+    service at the moment of the promise; committed is the same time once the
+    work's own event (accepted, awarded, activated) has been recorded."""
+
+    RESERVED = "reserved"
+    COMMITTED = "committed"
+
+
 class Commitment(Frozen):
     """A share of someone's time promised to something, for a period."""
 
@@ -149,6 +170,9 @@ class Commitment(Frozen):
     share_pct: Annotated[int, Field(ge=1, le=100)]
     starts_on: date
     ends_on: date
+    # "" for commitments recorded before reservations existed.
+    key: PromiseKey | Literal[""] = ""
+    state: CommitmentState = CommitmentState.COMMITTED
 
     @field_validator("ends_on")
     @classmethod
@@ -157,6 +181,16 @@ class Commitment(Frozen):
         if start and value < start:
             raise ValueError("must not be before starts_on")
         return value
+
+
+class ReleasedPromise(Frozen):
+    """A promise given back (declined, withdrawn, not used): remembered so that a
+    late reservation or work event under the same key never takes the time again.
+    `until` is the end of the period it covered (None: it was never reserved
+    here); once that day has passed, forgetting it can no longer cost time."""
+
+    key: PromiseKey
+    until: date | None = None
 
 
 class OrgData(Frozen):
@@ -186,6 +220,7 @@ class Profile(Frozen):
     visibility: Visibility = Visibility.EVERYONE
     history: tuple[HistoryEntry, ...] = Field(default=(), max_length=MAX_HISTORY)
     commitments: tuple[Commitment, ...] = Field(default=(), max_length=MAX_HISTORY)
+    released: tuple[ReleasedPromise, ...] = Field(default=(), max_length=MAX_RELEASED)
     # The ids of the last events applied to this profile: its own inbox, so an
     # event delivered twice changes it once (checked in the same write).
     applied_events: tuple[str, ...] = Field(default=(), max_length=REMEMBERED_EVENTS)

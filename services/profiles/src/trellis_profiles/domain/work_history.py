@@ -21,6 +21,7 @@ from trellis_profiles.domain.profile import (
     HistoryKind,
     Profile,
 )
+from trellis_profiles.domain.reservations import Promise, commit
 from trellis_profiles.domain.skills import add_work_evidence
 
 FINISHED = "completed"
@@ -53,8 +54,14 @@ def take_on_work(
     ends_on: date | None,
     share_pct: int,
     event_id: str,
+    promise_key: str = "",
+    today: date | None = None,
 ) -> Profile:
-    """Accepted or awarded work: a history line and, if it takes time, a commitment."""
+    """Accepted or awarded work: a history line and, if it takes time, a commitment.
+
+    `promise_key` names the reservation the promiser made for this work: the
+    commitment replaces it (see reservations.commit), so the time counts once.
+    """
     if _finished(profile, kind, reference):
         return profile  # a start that comes back after the end changes nothing
     update: dict[str, object] = {
@@ -71,18 +78,26 @@ def take_on_work(
             ),
         )
     }
-    if starts_on and ends_on and share_pct > 0:
-        update["commitments"] = _with_commitment(
-            profile,
-            Commitment(
-                reference=reference,
-                kind=kind,
-                share_pct=share_pct,
-                starts_on=starts_on,
-                ends_on=max(starts_on, ends_on),
-            ),
-        )
-    return profile.model_copy(update=update)
+    taken = profile.model_copy(update=update)
+    if not (starts_on and ends_on and share_pct > 0):
+        return taken
+    if promise_key:
+        promise = Promise(promise_key, reference, kind, share_pct, starts_on, ends_on)
+        return commit(taken, promise, today or starts_on)
+    return taken.model_copy(
+        update={
+            "commitments": _with_commitment(
+                profile,
+                Commitment(
+                    reference=reference,
+                    kind=kind,
+                    share_pct=share_pct,
+                    starts_on=starts_on,
+                    ends_on=max(starts_on, ends_on),
+                ),
+            )
+        }
+    )
 
 
 def finish_work(

@@ -23,6 +23,7 @@ from trellis_profiles.domain.profile import (
     OrgData,
     Visibility,
 )
+from trellis_profiles.domain.reservations import Answer, Promise
 from trellis_profiles.domain.taxonomy import Taxonomy
 from trellis_profiles.entrypoints.messages import profile_message, skill_message
 from trellis_shared.errors import FieldViolation, InvalidArgument
@@ -333,6 +334,39 @@ class LedgerServicer(rpc.LedgerServiceServicer):
             busiest_day=check.busiest_day.isoformat() if check.busiest_day else "",
             reason=check.reason,
         )
+
+    async def ReserveTime(
+        self, request: pb.ReserveTimeRequest, context: Context
+    ) -> pb.ReserveTimeReply:
+        promise = Promise(
+            key=require_text(request.key, "key"),
+            reference=require_text(request.reference, "reference"),
+            kind=_choice(HistoryKind, request.kind, "kind"),
+            share_pct=request.share_pct,
+            starts_on=_date(request.starts_on, "starts_on"),
+            ends_on=_date(request.ends_on, "ends_on"),
+        )
+        reservation = await self._profiles.reserve_time(
+            current_principal(), require_text(request.employee_id, "employee_id"), promise
+        )
+        assert reservation.state is not None  # granted: the key holds time
+        return pb.ReserveTimeReply(
+            state=reservation.state.value,
+            repeated=reservation.answer is Answer.HELD,
+            peak_committed_pct=reservation.check.peak_committed_pct,
+            limit_pct=reservation.check.limit_pct,
+        )
+
+    async def ReleaseTime(
+        self, request: pb.ReleaseTimeRequest, context: Context
+    ) -> pb.ReleaseTimeReply:
+        freed = await self._profiles.release_time(
+            current_principal(),
+            require_text(request.employee_id, "employee_id"),
+            require_text(request.key, "key"),
+            undo_only=request.undo,
+        )
+        return pb.ReleaseTimeReply(freed=freed)
 
 
 def register_all(server: aio.Server, profiles: Profiles, taxonomy: Taxonomy) -> None:

@@ -74,6 +74,8 @@ def _commitment(entry: Commitment) -> pb.Commitment:
         share_pct=entry.share_pct,
         starts_on=_when(entry.starts_on),
         ends_on=_when(entry.ends_on),
+        key=entry.key,
+        state=entry.state.value,
     )
 
 

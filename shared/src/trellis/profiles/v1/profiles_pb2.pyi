@@ -117,18 +117,22 @@ class HistoryEntry(_message.Message):
     def __init__(self, kind: _Optional[str] = ..., reference: _Optional[str] = ..., title: _Optional[str] = ..., started_on: _Optional[str] = ..., ended_on: _Optional[str] = ..., status: _Optional[str] = ...) -> None: ...
 
 class Commitment(_message.Message):
-    __slots__ = ("reference", "kind", "share_pct", "starts_on", "ends_on")
+    __slots__ = ("reference", "kind", "share_pct", "starts_on", "ends_on", "key", "state")
     REFERENCE_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     SHARE_PCT_FIELD_NUMBER: _ClassVar[int]
     STARTS_ON_FIELD_NUMBER: _ClassVar[int]
     ENDS_ON_FIELD_NUMBER: _ClassVar[int]
+    KEY_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
     reference: str
     kind: str
     share_pct: int
     starts_on: str
     ends_on: str
-    def __init__(self, reference: _Optional[str] = ..., kind: _Optional[str] = ..., share_pct: _Optional[int] = ..., starts_on: _Optional[str] = ..., ends_on: _Optional[str] = ...) -> None: ...
+    key: str
+    state: str
+    def __init__(self, reference: _Optional[str] = ..., kind: _Optional[str] = ..., share_pct: _Optional[int] = ..., starts_on: _Optional[str] = ..., ends_on: _Optional[str] = ..., key: _Optional[str] = ..., state: _Optional[str] = ...) -> None: ...
 
 class Profile(_message.Message):
     __slots__ = ("employee_id", "org", "skills", "aspirations", "availability", "mobility", "visibility", "history", "commitments", "version")
@@ -391,6 +395,52 @@ class CheckCommitmentReply(_message.Message):
     busiest_day: str
     reason: str
     def __init__(self, fits: _Optional[bool] = ..., peak_committed_pct: _Optional[int] = ..., limit_pct: _Optional[int] = ..., busiest_day: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class ReserveTimeRequest(_message.Message):
+    __slots__ = ("employee_id", "key", "kind", "share_pct", "starts_on", "ends_on", "reference")
+    EMPLOYEE_ID_FIELD_NUMBER: _ClassVar[int]
+    KEY_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    SHARE_PCT_FIELD_NUMBER: _ClassVar[int]
+    STARTS_ON_FIELD_NUMBER: _ClassVar[int]
+    ENDS_ON_FIELD_NUMBER: _ClassVar[int]
+    REFERENCE_FIELD_NUMBER: _ClassVar[int]
+    employee_id: str
+    key: str
+    kind: str
+    share_pct: int
+    starts_on: str
+    ends_on: str
+    reference: str
+    def __init__(self, employee_id: _Optional[str] = ..., key: _Optional[str] = ..., kind: _Optional[str] = ..., share_pct: _Optional[int] = ..., starts_on: _Optional[str] = ..., ends_on: _Optional[str] = ..., reference: _Optional[str] = ...) -> None: ...
+
+class ReserveTimeReply(_message.Message):
+    __slots__ = ("state", "repeated", "peak_committed_pct", "limit_pct")
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    REPEATED_FIELD_NUMBER: _ClassVar[int]
+    PEAK_COMMITTED_PCT_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_PCT_FIELD_NUMBER: _ClassVar[int]
+    state: str
+    repeated: bool
+    peak_committed_pct: int
+    limit_pct: int
+    def __init__(self, state: _Optional[str] = ..., repeated: _Optional[bool] = ..., peak_committed_pct: _Optional[int] = ..., limit_pct: _Optional[int] = ...) -> None: ...
+
+class ReleaseTimeRequest(_message.Message):
+    __slots__ = ("employee_id", "key", "undo")
+    EMPLOYEE_ID_FIELD_NUMBER: _ClassVar[int]
+    KEY_FIELD_NUMBER: _ClassVar[int]
+    UNDO_FIELD_NUMBER: _ClassVar[int]
+    employee_id: str
+    key: str
+    undo: bool
+    def __init__(self, employee_id: _Optional[str] = ..., key: _Optional[str] = ..., undo: _Optional[bool] = ...) -> None: ...
+
+class ReleaseTimeReply(_message.Message):
+    __slots__ = ("freed",)
+    FREED_FIELD_NUMBER: _ClassVar[int]
+    freed: bool
+    def __init__(self, freed: _Optional[bool] = ...) -> None: ...
 
 class ImportedPerson(_message.Message):
     __slots__ = ("line", "employee_id", "org", "skills")

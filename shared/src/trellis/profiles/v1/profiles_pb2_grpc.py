@@ -723,7 +723,12 @@ class TaxonomyService:
 
 
 class LedgerServiceStub:
-    """Missing associated documentation comment in .proto file."""
+    """The commitment ledger owns the sum of everyone's promised time. A service
+    that promises time reserves it at the moment of the promise, under a key that
+    names the promise ("application:<id>", "award:<round>:<assignment>:<employee>",
+    "mentorship:<match>"); the work's own event later turns the reservation into
+    a commitment (counted once), and a promise that is not kept is released.
+    """
 
     def __init__(self, channel):
         """Constructor.
@@ -736,13 +741,49 @@ class LedgerServiceStub:
                 request_serializer=trellis_dot_profiles_dot_v1_dot_profiles__pb2.CheckCommitmentRequest.SerializeToString,
                 response_deserializer=trellis_dot_profiles_dot_v1_dot_profiles__pb2.CheckCommitmentReply.FromString,
                 _registered_method=True)
+        self.ReserveTime = channel.unary_unary(
+                '/trellis.profiles.v1.LedgerService/ReserveTime',
+                request_serializer=trellis_dot_profiles_dot_v1_dot_profiles__pb2.ReserveTimeRequest.SerializeToString,
+                response_deserializer=trellis_dot_profiles_dot_v1_dot_profiles__pb2.ReserveTimeReply.FromString,
+                _registered_method=True)
+        self.ReleaseTime = channel.unary_unary(
+                '/trellis.profiles.v1.LedgerService/ReleaseTime',
+                request_serializer=trellis_dot_profiles_dot_v1_dot_profiles__pb2.ReleaseTimeRequest.SerializeToString,
+                response_deserializer=trellis_dot_profiles_dot_v1_dot_profiles__pb2.ReleaseTimeReply.FromString,
+                _registered_method=True)
 
 
 class LedgerServiceServicer:
-    """Missing associated documentation comment in .proto file."""
+    """The commitment ledger owns the sum of everyone's promised time. A service
+    that promises time reserves it at the moment of the promise, under a key that
+    names the promise ("application:<id>", "award:<round>:<assignment>:<employee>",
+    "mentorship:<match>"); the work's own event later turns the reservation into
+    a commitment (counted once), and a promise that is not kept is released.
+    """
 
     def CheckCommitment(self, request, context):
         """Does a new commitment of share_pct from starts_on to ends_on fit?
+        (Reservations count: a check answers what a ReserveTime would.)
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReserveTime(self, request, context):
+        """Take the time if it fits on every day of the period, in one atomic write of
+        the person's ledger (service identity only). Idempotent by key: re-sending
+        returns the same grant and changes nothing. Refused with FAILED_PRECONDITION
+        and field violations (share_pct: why it does not fit; key: released earlier
+        or already holding different terms), nothing written.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReleaseTime(self, request, context):
+        """Give back the time held under a key (declined, withdrawn, not used).
+        Idempotent; a key that holds nothing is remembered as released, so a
+        reservation still on its way never takes the time after.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -756,6 +797,16 @@ def add_LedgerServiceServicer_to_server(servicer, server):
                     request_deserializer=trellis_dot_profiles_dot_v1_dot_profiles__pb2.CheckCommitmentRequest.FromString,
                     response_serializer=trellis_dot_profiles_dot_v1_dot_profiles__pb2.CheckCommitmentReply.SerializeToString,
             ),
+            'ReserveTime': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReserveTime,
+                    request_deserializer=trellis_dot_profiles_dot_v1_dot_profiles__pb2.ReserveTimeRequest.FromString,
+                    response_serializer=trellis_dot_profiles_dot_v1_dot_profiles__pb2.ReserveTimeReply.SerializeToString,
+            ),
+            'ReleaseTime': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReleaseTime,
+                    request_deserializer=trellis_dot_profiles_dot_v1_dot_profiles__pb2.ReleaseTimeRequest.FromString,
+                    response_serializer=trellis_dot_profiles_dot_v1_dot_profiles__pb2.ReleaseTimeReply.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'trellis.profiles.v1.LedgerService', rpc_method_handlers)
@@ -765,7 +816,12 @@ def add_LedgerServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class LedgerService:
-    """Missing associated documentation comment in .proto file."""
+    """The commitment ledger owns the sum of everyone's promised time. A service
+    that promises time reserves it at the moment of the promise, under a key that
+    names the promise ("application:<id>", "award:<round>:<assignment>:<employee>",
+    "mentorship:<match>"); the work's own event later turns the reservation into
+    a commitment (counted once), and a promise that is not kept is released.
+    """
 
     @staticmethod
     def CheckCommitment(request,
@@ -784,6 +840,60 @@ class LedgerService:
             '/trellis.profiles.v1.LedgerService/CheckCommitment',
             trellis_dot_profiles_dot_v1_dot_profiles__pb2.CheckCommitmentRequest.SerializeToString,
             trellis_dot_profiles_dot_v1_dot_profiles__pb2.CheckCommitmentReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReserveTime(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/trellis.profiles.v1.LedgerService/ReserveTime',
+            trellis_dot_profiles_dot_v1_dot_profiles__pb2.ReserveTimeRequest.SerializeToString,
+            trellis_dot_profiles_dot_v1_dot_profiles__pb2.ReserveTimeReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReleaseTime(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/trellis.profiles.v1.LedgerService/ReleaseTime',
+            trellis_dot_profiles_dot_v1_dot_profiles__pb2.ReleaseTimeRequest.SerializeToString,
+            trellis_dot_profiles_dot_v1_dot_profiles__pb2.ReleaseTimeReply.FromString,
             options,
             channel_credentials,
             insecure,

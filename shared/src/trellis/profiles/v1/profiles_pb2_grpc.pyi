@@ -227,26 +227,101 @@ class TaxonomyServiceServicer(metaclass=_abc_1.ABCMeta):
 def add_TaxonomyServiceServicer_to_server(servicer: TaxonomyServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
 
 class LedgerServiceStub:
+    """The commitment ledger owns the sum of everyone's promised time. A service
+    that promises time reserves it at the moment of the promise, under a key that
+    names the promise ("application:<id>", "award:<round>:<assignment>:<employee>",
+    "mentorship:<match>"); the work's own event later turns the reservation into
+    a commitment (counted once), and a promise that is not kept is released.
+    """
+
     @_typing.overload
     def __new__(cls, channel: _grpc.Channel) -> _Self: ...
     @_typing.overload
     def __new__(cls, channel: _aio.Channel) -> LedgerServiceAsyncStub: ...
     CheckCommitment: _grpc.UnaryUnaryMultiCallable[_profiles_pb2.CheckCommitmentRequest, _profiles_pb2.CheckCommitmentReply]
-    """Does a new commitment of share_pct from starts_on to ends_on fit?"""
+    """Does a new commitment of share_pct from starts_on to ends_on fit?
+    (Reservations count: a check answers what a ReserveTime would.)
+    """
+    ReserveTime: _grpc.UnaryUnaryMultiCallable[_profiles_pb2.ReserveTimeRequest, _profiles_pb2.ReserveTimeReply]
+    """Take the time if it fits on every day of the period, in one atomic write of
+    the person's ledger (service identity only). Idempotent by key: re-sending
+    returns the same grant and changes nothing. Refused with FAILED_PRECONDITION
+    and field violations (share_pct: why it does not fit; key: released earlier
+    or already holding different terms), nothing written.
+    """
+    ReleaseTime: _grpc.UnaryUnaryMultiCallable[_profiles_pb2.ReleaseTimeRequest, _profiles_pb2.ReleaseTimeReply]
+    """Give back the time held under a key (declined, withdrawn, not used).
+    Idempotent; a key that holds nothing is remembered as released, so a
+    reservation still on its way never takes the time after.
+    """
 
 @_typing.type_check_only
 class LedgerServiceAsyncStub(LedgerServiceStub):
+    """The commitment ledger owns the sum of everyone's promised time. A service
+    that promises time reserves it at the moment of the promise, under a key that
+    names the promise ("application:<id>", "award:<round>:<assignment>:<employee>",
+    "mentorship:<match>"); the work's own event later turns the reservation into
+    a commitment (counted once), and a promise that is not kept is released.
+    """
+
     def __init__(self, channel: _aio.Channel) -> None: ...
     CheckCommitment: _aio.UnaryUnaryMultiCallable[_profiles_pb2.CheckCommitmentRequest, _profiles_pb2.CheckCommitmentReply]  # type: ignore[assignment]
-    """Does a new commitment of share_pct from starts_on to ends_on fit?"""
+    """Does a new commitment of share_pct from starts_on to ends_on fit?
+    (Reservations count: a check answers what a ReserveTime would.)
+    """
+    ReserveTime: _aio.UnaryUnaryMultiCallable[_profiles_pb2.ReserveTimeRequest, _profiles_pb2.ReserveTimeReply]  # type: ignore[assignment]
+    """Take the time if it fits on every day of the period, in one atomic write of
+    the person's ledger (service identity only). Idempotent by key: re-sending
+    returns the same grant and changes nothing. Refused with FAILED_PRECONDITION
+    and field violations (share_pct: why it does not fit; key: released earlier
+    or already holding different terms), nothing written.
+    """
+    ReleaseTime: _aio.UnaryUnaryMultiCallable[_profiles_pb2.ReleaseTimeRequest, _profiles_pb2.ReleaseTimeReply]  # type: ignore[assignment]
+    """Give back the time held under a key (declined, withdrawn, not used).
+    Idempotent; a key that holds nothing is remembered as released, so a
+    reservation still on its way never takes the time after.
+    """
 
 class LedgerServiceServicer(metaclass=_abc_1.ABCMeta):
+    """The commitment ledger owns the sum of everyone's promised time. A service
+    that promises time reserves it at the moment of the promise, under a key that
+    names the promise ("application:<id>", "award:<round>:<assignment>:<employee>",
+    "mentorship:<match>"); the work's own event later turns the reservation into
+    a commitment (counted once), and a promise that is not kept is released.
+    """
+
     @_abc_1.abstractmethod
     def CheckCommitment(
         self,
         request: _profiles_pb2.CheckCommitmentRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_profiles_pb2.CheckCommitmentReply, _abc.Awaitable[_profiles_pb2.CheckCommitmentReply]]:
-        """Does a new commitment of share_pct from starts_on to ends_on fit?"""
+        """Does a new commitment of share_pct from starts_on to ends_on fit?
+        (Reservations count: a check answers what a ReserveTime would.)
+        """
+
+    @_abc_1.abstractmethod
+    def ReserveTime(
+        self,
+        request: _profiles_pb2.ReserveTimeRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_profiles_pb2.ReserveTimeReply, _abc.Awaitable[_profiles_pb2.ReserveTimeReply]]:
+        """Take the time if it fits on every day of the period, in one atomic write of
+        the person's ledger (service identity only). Idempotent by key: re-sending
+        returns the same grant and changes nothing. Refused with FAILED_PRECONDITION
+        and field violations (share_pct: why it does not fit; key: released earlier
+        or already holding different terms), nothing written.
+        """
+
+    @_abc_1.abstractmethod
+    def ReleaseTime(
+        self,
+        request: _profiles_pb2.ReleaseTimeRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_profiles_pb2.ReleaseTimeReply, _abc.Awaitable[_profiles_pb2.ReleaseTimeReply]]:
+        """Give back the time held under a key (declined, withdrawn, not used).
+        Idempotent; a key that holds nothing is remembered as released, so a
+        reservation still on its way never takes the time after.
+        """
 
 def add_LedgerServiceServicer_to_server(servicer: LedgerServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
