@@ -40,10 +40,12 @@ from uuid import uuid4
 from opentelemetry import trace
 from pymongo import DeleteOne, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
 
 from trellis_shared.crash_points import crash_point
 from trellis_shared.events.envelope import Envelope, kafka_headers
 from trellis_shared.group_commit import GroupCommit
+from trellis_shared.metrics.counters import count_publish_failure, count_published
 from trellis_shared.mongo.write_locks import PROCESS_WRITE_LOCKS, document_key
 from trellis_shared.telemetry import context_from_headers, current_traceparent
 
@@ -51,6 +53,8 @@ log = logging.getLogger(__name__)
 _tracer = trace.get_tracer("trellis.outbox")
 
 PENDING = "pending"
+# The side collection of due notes of aggregates collection `c` is `c + DUE_SUFFIX`.
+DUE_SUFFIX = "_outbox_due"
 
 
 def outbox_entry(envelope: Envelope, *, topic: str, sequence: int) -> dict[str, Any]:
@@ -102,7 +106,7 @@ class OutboxDue:
 
     def __init__(self, aggregates: AsyncCollection[dict[str, Any]]) -> None:
         self._notes: AsyncCollection[dict[str, Any]] = aggregates.database[
-            f"{aggregates.name}_outbox_due"
+            aggregates.name + DUE_SUFFIX
         ]
         self.key = self._notes.full_name
         self._inserts: GroupCommit[Sequence[Any], str] = GroupCommit(self._insert_note)
@@ -238,6 +242,11 @@ class OutboxRelay:
         self._marks: GroupCommit[tuple[Any, str], None] = GroupCommit(self._remove_sent)
         self._wake = asyncio.Event()
 
+    @property
+    def database(self) -> AsyncDatabase[dict[str, Any]]:
+        """The database whose outboxes the service's metrics watch."""
+        return self._collection.database
+
     def nudge(self, aggregate_id: Any = None) -> None:
         """Ask for a pass now (called after a save, with the saved aggregate's id)."""
         if aggregate_id is not None:
@@ -303,6 +312,7 @@ class OutboxRelay:
             try:
                 await self._publish_entry(entry)
             except Exception as exc:
+                count_publish_failure(collection=self._collection.name, topic=entry["topic"])
                 async with PROCESS_WRITE_LOCKS.hold(document_key(self._collection, aggregate_id)):
                     await self._collection.update_one(
                         {"_id": aggregate_id, f"outbox.{event_id}.status": PENDING},
@@ -316,6 +326,7 @@ class OutboxRelay:
                 )
                 break
             crash_point("after_publish")  # on Kafka, still pending here: sent again
+            count_published(collection=self._collection.name, topic=entry["topic"])
             await self._marks.add((aggregate_id, event_id))
             sent += 1
         return sent

@@ -1,0 +1,1 @@
+"""What operators and metrics ask of a running Trellis: backlogs, lag, dead letters."""
