@@ -16,6 +16,7 @@ from pymongo import AsyncMongoClient
 
 from trellis_shared.grpc.server import GrpcServer, stop_on_signals
 from trellis_shared.kafka.broadcast import BroadcastReader
+from trellis_shared.metrics.runtime import serve_metrics
 from trellis_shared.mongo.outbox import OutboxRelay
 from trellis_shared.settings import TrellisSettings
 from trellis_shared.startup import check_kafka, check_mongodb
@@ -45,7 +46,12 @@ async def run_service(
         await prepare()
     stop = asyncio.Event()
     stop_on_signals(stop)
-    tasks: list[asyncio.Task[None]] = []
+    # Metrics from the start, so a slow catch-up or a backlog shows while it lasts.
+    tasks = [
+        asyncio.create_task(
+            serve_metrics(settings, service=name, database=relay.database, broker=broker, stop=stop)
+        )
+    ]
     try:
         # The producer first (readers dead-letter through it), then the read
         # models every replica keeps whole, caught up before anything is served.

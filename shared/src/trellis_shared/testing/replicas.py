@@ -49,6 +49,8 @@ class ReplicaSet:
     # pass their own; gRPC services answer the standard health check).
     ready: Callable[[str, float], Awaitable[bool]] = wait_serving
     ports: list[int] = field(default_factory=list)
+    # Each replica's /metrics port: replicas on one machine cannot share the default.
+    metrics_ports: list[int] = field(default_factory=list)
     processes: list[subprocess.Popen[bytes] | None] = field(default_factory=list)
 
     @property
@@ -72,6 +74,7 @@ class ReplicaSet:
     async def start(self) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self.ports = [free_port() for _ in range(self.count)]
+        self.metrics_ports = [free_port() for _ in range(self.count)]
         self.processes = [None] * self.count
         for index in range(self.count):
             self._spawn(index)
@@ -81,6 +84,8 @@ class ReplicaSet:
         listen = self.addr_format.format(port=self.ports[index])
         env = {**os.environ, **self.env, self.addr_setting: listen}
         env["TRELLIS_REPLICA"] = str(index)
+        if "TRELLIS_METRICS_PORT" not in self.env:
+            env["TRELLIS_METRICS_PORT"] = str(self.metrics_ports[index])
         with self.log_path(index).open("ab") as log:
             self.processes[index] = subprocess.Popen(
                 [sys.executable, "-m", self.module, "serve"],

@@ -20,6 +20,7 @@ from trellis_shared.errors import DependencyUnreachable
 from trellis_shared.grpc.server import stop_on_signals
 from trellis_shared.grpc.tokens import TokenCodec
 from trellis_shared.logging import configure_logging
+from trellis_shared.metrics.runtime import serve_metrics
 from trellis_shared.startup import check_kafka, check_mongodb, exit_unreachable
 from trellis_shared.telemetry import configure_telemetry
 
@@ -63,6 +64,15 @@ async def serve(settings: PortalSettings) -> None:
         stop = asyncio.Event()
         stop_on_signals(stop)
         tasks = [asyncio.create_task(work(stop)) for work in app.background]
+        # On a port of its own like every service's, not on the public HTTP app.
+        database = app.mongo[settings.portal_database]
+        tasks.append(
+            asyncio.create_task(
+                serve_metrics(
+                    settings, service="portal", database=database, broker=app.broker, stop=stop
+                )
+            )
+        )
         log.info("portal ready", extra={"url": settings.portal_public_url})
         try:
             await run_http(app, stop)
