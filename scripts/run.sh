@@ -113,6 +113,8 @@ cat <<INFO
   Kafka           ${TRELLIS_KAFKA_BOOTSTRAP:-localhost:${TRELLIS_KAFKA_PORT:-9092}}
   database        ${TRELLIS_MONGODB_URI:-mongodb://localhost:${TRELLIS_FERRETDB_PORT:-27017}}
   logs            $LOG_DIR/*.log  (JSON lines with trace ids)
+  metrics         http://localhost:9451/metrics .. 9454 (profiles .. bidding), 9457 (portal),
+                  9450 (skeleton writer): Prometheus text; unless TRELLIS_METRICS_PORT is set
   stack status    make status
 Press Ctrl-C to stop.
 INFO
