@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
-from trellis_postings.app.ports import Person, SearchCriteria, Stored, StoredApplication
+from trellis_postings.app.ports import (
+    Person,
+    SearchCriteria,
+    Stored,
+    StoredApplication,
+    TimePromise,
+)
 from trellis_postings.domain.applications import Application
 from trellis_postings.domain.fit.facts import CandidateFacts
 from trellis_postings.domain.opportunity import Opportunity
 from trellis_shared.errors import StaleVersion
 from trellis_shared.events import EventPayload
-from trellis_shared.peers.profiles import LedgerAnswer
+from trellis_shared.peers.profiles import TimeReservation
 
 
 @dataclass
@@ -169,6 +175,7 @@ class MemoryDirectory:
 
     managers: dict[str, str] = field(default_factory=dict)
     ledger_room_pct: int = 100
+    reservations: dict[str, dict[str, int]] = field(default_factory=dict)  # person -> key -> %
     known_skills: frozenset[str] = frozenset({"python", "sql", "kubernetes"})
 
     def _chain(self, employee_id: str) -> list[str]:
@@ -193,12 +200,24 @@ class MemoryDirectory:
     def known_chain(self, employee_id: str) -> list[str]:
         return self._chain(employee_id)
 
-    async def check_commitment(
-        self, employee_id: str, kind: str, share_pct: int, starts_on: date, ends_on: date
-    ) -> LedgerAnswer:
-        if share_pct <= self.ledger_room_pct:
-            return LedgerAnswer(True, "fits")
-        return LedgerAnswer(False, f"{share_pct}% is above the {self.ledger_room_pct}% free")
+    async def reserve_time(self, employee_id: str, promise: TimePromise) -> TimeReservation:
+        """Each person has `ledger_room_pct` free, shared by their reservations
+        (periods ignored: every promise counts as overlapping)."""
+        held = self.reservations.setdefault(employee_id, {})
+        if promise.key in held:
+            return TimeReservation(True, state="reserved")
+        taken = sum(held.values())
+        if taken + promise.share_pct > self.ledger_room_pct:
+            return TimeReservation(
+                False,
+                f"{promise.share_pct}% more would make {taken + promise.share_pct}%, "
+                f"above the {self.ledger_room_pct}% free",
+            )
+        held[promise.key] = promise.share_pct
+        return TimeReservation(True, state="reserved")
+
+    async def undo_reservation(self, employee_id: str, key: str) -> None:
+        self.reservations.get(employee_id, {}).pop(key, None)
 
     async def unknown_skills(self, skill_ids: Sequence[str]) -> list[str]:
         return [s for s in skill_ids if s not in self.known_skills]

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from trellis_postings.app import application_lists as lists_of
 from trellis_postings.app.application_writes import ApplicationWrites
 from trellis_postings.app.changes import Changes, Clock
-from trellis_postings.app.ports import ProfileDirectory, StoredApplication
+from trellis_postings.app.ports import ProfileDirectory, StoredApplication, TimePromise
 from trellis_postings.domain import access, applying, lifecycle
 from trellis_postings.domain.applications import (
     Application,
@@ -32,6 +32,7 @@ from trellis_postings.domain.applications import (
 from trellis_postings.domain.confidentiality import Disclosure, is_hidden_from
 from trellis_postings.domain.opportunity import RELEASE_KINDS, Opportunity
 from trellis_postings.domain.policy import PostingsPolicy
+from trellis_shared.contracts.promises import application_promise
 from trellis_shared.errors import FailedPrecondition, NotFound, PermissionDenied, TrellisError
 from trellis_shared.events import EventPayload
 from trellis_shared.grpc.tokens import Principal
@@ -161,7 +162,6 @@ class Applications:
         posting = seen.opportunity
         if target is AppStatus.ACCEPTED:
             check_transition(seen.application.status, target, by_applicant=True)
-            await self._check_ledger(posting, applicant)
             posting = await self._claim_seat(posting, seen.application, chain_now)
         actor = viewer.subject
 
@@ -191,44 +191,64 @@ class Applications:
     async def _claim_seat(
         self, posting: Opportunity, application: Application, chain_now: list[str]
     ) -> Opportunity:
-        """Hold a seat on the posting (one conditional write: never more than its
-        seats, across replicas) before the application says "accepted". The
-        sweep list names it first, so a crash in between is finished later."""
+        """Reserve the applicant's time in the profiles ledger, then hold a seat on
+        the posting (one conditional write: never more than its seats, across
+        replicas), both before the application says "accepted". The sweep list
+        names it first, so a crash in between is finished or undone later."""
         application_id = application.application_id
         await self._lists.add(lists_of.SWEEP, application_id, {})
         if posting.kind in RELEASE_KINDS and chain_now:
             await self._lists.add(lists_of.release_list(chain_now[0]), application_id, {})
-        stored = await self._changes.apply(
-            posting.opportunity_id,
-            lambda o: lifecycle.take_seat(
-                o, application_id, application.employee_id, self._clock()
-            ),
-        )
+        await self._reserve_time(posting, application)
+        try:
+            stored = await self._changes.apply(
+                posting.opportunity_id,
+                lambda o: lifecycle.take_seat(
+                    o, application_id, application.employee_id, self._clock()
+                ),
+            )
+        except TrellisError:
+            await self.give_back_seat_unless_accepted(posting.opportunity_id, application_id)
+            raise
         return stored.opportunity
 
     async def give_back_seat_unless_accepted(
         self, opportunity_id: str, application_id: str
     ) -> None:
-        """An acceptance that claimed a seat did not happen: the seat is free again."""
+        """An acceptance that claimed a seat and reserved time did not happen:
+        both are free again (the applicant may still accept later)."""
         stored = await self._writes.repository.get(application_id)
         if stored is not None and stored.application.status is AppStatus.ACCEPTED:
             return
         await self._changes.apply(
             opportunity_id, lambda o: lifecycle.give_up_seat(o, application_id)
         )
+        if stored is not None:
+            await self.undo_time(stored.application)
 
-    async def _check_ledger(self, opportunity: Opportunity, employee_id: str) -> None:
+    async def undo_time(self, application: Application) -> None:
+        """Free the time an acceptance that did not happen reserved (idempotent)."""
+        await self._directory.undo_reservation(
+            application.employee_id, application_promise(application.application_id)
+        )
+
+    async def _reserve_time(self, opportunity: Opportunity, application: Application) -> None:
+        """The time is promised the moment the offer is accepted, so it is taken
+        then, in profiles, which owns the sum: of two acceptances that together
+        need more than is free, exactly one gets it, whichever replica serves it."""
         details = opportunity.details
         if opportunity.kind not in RELEASE_KINDS or not details.starts_on or not details.ends_on:
             return
-        answer = await self._directory.check_commitment(
-            employee_id,
-            opportunity.kind.value,
-            details.share_pct,
-            details.starts_on,
-            details.ends_on,
+        promise = TimePromise(
+            key=application_promise(application.application_id),
+            kind=opportunity.kind.value,
+            reference=opportunity.opportunity_id,
+            share_pct=details.share_pct,
+            starts_on=details.starts_on,
+            ends_on=details.ends_on,
         )
-        if not answer.fits:
+        answer = await self._directory.reserve_time(application.employee_id, promise)
+        if not answer.granted:
             raise FailedPrecondition(f"the time does not fit: {answer.reason}")
 
     async def add_note(self, viewer: Principal, application_id: str, text: str) -> Seen:

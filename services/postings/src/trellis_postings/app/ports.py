@@ -12,7 +12,7 @@ from trellis_postings.domain.fit.facts import CandidateFacts
 from trellis_postings.domain.opportunity import Kind, Opportunity
 from trellis_shared.contracts.profiles import ProfileSnapshot
 from trellis_shared.events import EventPayload
-from trellis_shared.peers.profiles import LedgerAnswer
+from trellis_shared.peers.profiles import TimeReservation
 
 
 @dataclass(frozen=True)
@@ -113,6 +113,18 @@ class Person:
     version: int
 
 
+@dataclass(frozen=True)
+class TimePromise:
+    """Time an acceptance promises: reserved under `key` before it is made."""
+
+    key: str
+    kind: str
+    reference: str
+    share_pct: int
+    starts_on: date
+    ends_on: date
+
+
 class ProfileDirectory(Protocol):
     """People as postings sees them: the local read model, profiles on a miss."""
 
@@ -126,9 +138,11 @@ class ProfileDirectory(Protocol):
     def known_chain(self, employee_id: str) -> list[str]:
         """The chain as the read model knows it now (no remote call)."""
 
-    async def check_commitment(
-        self, employee_id: str, kind: str, share_pct: int, starts_on: date, ends_on: date
-    ) -> LedgerAnswer: ...
+    async def reserve_time(self, employee_id: str, promise: TimePromise) -> TimeReservation:
+        """Take the promised time in the profiles ledger (idempotent by key)."""
+
+    async def undo_reservation(self, employee_id: str, key: str) -> None:
+        """The promise was not made after all: free its reservation."""
 
     async def unknown_skills(self, skill_ids: Sequence[str]) -> list[str]:
         """The ids the skills taxonomy does not know."""
@@ -141,8 +155,18 @@ class ProfilesRemote(Protocol):
 
     async def reporting_chain(self, employee_id: str) -> list[str]: ...
 
-    async def check_commitment(
-        self, employee_id: str, kind: str, share_pct: int, starts_on: date, ends_on: date
-    ) -> LedgerAnswer: ...
+    async def reserve_time(
+        self,
+        employee_id: str,
+        *,
+        key: str,
+        kind: str,
+        reference: str,
+        share_pct: int,
+        starts_on: date,
+        ends_on: date,
+    ) -> TimeReservation: ...
+
+    async def release_time(self, employee_id: str, key: str, *, undo: bool = False) -> bool: ...
 
     async def unknown_skills(self, skill_ids: Sequence[str]) -> list[str]: ...

@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import date
 
-from trellis_postings.app.ports import Person, ProfilesRemote
+from trellis_postings.app.ports import Person, ProfilesRemote, TimePromise
 from trellis_postings.domain.fit.facts import CandidateFacts
 from trellis_shared.contracts.profiles import ProfileSnapshot
-from trellis_shared.peers.profiles import LedgerAnswer
+from trellis_shared.peers.profiles import TimeReservation
 
 log = logging.getLogger(__name__)
 MAX_CHAIN_DEPTH = 64  # deeper than any real org; stops a corrupted loop
@@ -96,10 +95,19 @@ class PeopleReadModel:
             current = self._people.get(current.manager_id)
         return chain
 
-    async def check_commitment(
-        self, employee_id: str, kind: str, share_pct: int, starts_on: date, ends_on: date
-    ) -> LedgerAnswer:
-        return await self._remote.check_commitment(employee_id, kind, share_pct, starts_on, ends_on)
+    async def reserve_time(self, employee_id: str, promise: TimePromise) -> TimeReservation:
+        return await self._remote.reserve_time(
+            employee_id,
+            key=promise.key,
+            kind=promise.kind,
+            reference=promise.reference,
+            share_pct=promise.share_pct,
+            starts_on=promise.starts_on,
+            ends_on=promise.ends_on,
+        )
+
+    async def undo_reservation(self, employee_id: str, key: str) -> None:
+        await self._remote.release_time(employee_id, key, undo=True)
 
     async def unknown_skills(self, skill_ids: Sequence[str]) -> list[str]:
         if not skill_ids:

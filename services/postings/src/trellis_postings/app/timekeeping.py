@@ -100,6 +100,9 @@ class Timekeeping:
             if application_id in opportunity.seat_holders:
                 await self._finish_acceptance(opportunity, application_id)
                 return 1
+            # Died after reserving the time, before the seat: that acceptance did
+            # not happen, so the time is free again (the offer still stands).
+            await self._applications.undo_time(application)
             await self._writes.lists.remove(lists_of.SWEEP, application_id)
             return 0
         if application.status is not AppStatus.ACCEPTED:
@@ -107,6 +110,8 @@ class Timekeeping:
                 await self._applications.give_back_seat_unless_accepted(
                     opportunity.opportunity_id, application_id
                 )
+            else:
+                await self._applications.undo_time(application)
             await self._writes.lists.remove(lists_of.SWEEP, application_id)
             return 1
         saved = await self._writes.change(
