@@ -28,12 +28,12 @@ class FakeDocuments(Generic[Model]):
         return Versioned(row[1].model_copy(deep=True), row[0]) if row else None
 
     async def save(
-        self, key: str, item: Model, *, expected_version: int, events: Sequence[EventPayload]
+        self, key: str, value: Model, *, expected_version: int, events: Sequence[EventPayload]
     ) -> int:
         current = self.rows.get(key)
         if (current[0] if current else 0) != expected_version:
             raise StaleVersion(key, expected_version)
-        self.rows[key] = (expected_version + 1, item.model_copy(deep=True))
+        self.rows[key] = (expected_version + 1, value.model_copy(deep=True))
         self.events.extend(events)
         return expected_version + 1
 

@@ -137,7 +137,7 @@ async def start_replica(
 
 
 async def open_cycle_with_requests(replica: Replica) -> str:
-    cycle = (await replica.cycles.open(HR, "Spring", 12)).item
+    cycle = (await replica.cycles.open(HR, "Spring", 12)).value
     terms = RequestTerms(goals=[GoalSpec(skill_id="python", target_level=4)])
     for mentee_id in MENTEES:
         await replica.requests.submit(HR, mentee_id, cycle.cycle_id, terms)
@@ -218,8 +218,8 @@ async def test_a_new_run_of_a_stale_cycle_completes_the_dead_run_instead() -> No
     fresh = await start_replica(database, clock, "fresh")
     finished = await fresh.cycles.run(HR, cycle_id, MatchMode.OPTIMAL)
 
-    assert finished.item.last_report is not None
-    assert finished.item.last_report.mode is MatchMode.STABLE  # the dead run's, completed
+    assert finished.value.last_report is not None
+    assert finished.value.last_report.mode is MatchMode.STABLE  # the dead run's, completed
     assert_every_mentee_proposed_exactly_once(database, cycle_id)
 
 

@@ -157,7 +157,7 @@ async def test_a_second_concurrent_run_of_a_cycle_fails() -> None:
     places = MentorPlaces(FakeDocuments(), people)
     use_case = Cycles(cycles, requests, matches, places, people, DEFAULT_WEIGHTS, lambda: NOW)
     filing = MenteeRequests(requests, cycles, people, lambda: NOW)
-    cycle = (await use_case.open(HR, "Spring", 12)).item
+    cycle = (await use_case.open(HR, "Spring", 12)).value
     terms = RequestTerms(goals=[GoalSpec(skill_id="python", target_level=4)])
     await filing.submit(Principal("alice", frozenset({"employee"})), "alice", cycle.cycle_id, terms)
 
@@ -232,11 +232,11 @@ async def test_a_mentor_without_room_in_the_ledger_cannot_start_a_mentorship() -
     filed = await MenteeRequests(requests, FakeDocuments(), people, lambda: NOW).submit(
         alice, "alice", "", terms
     )
-    asked = await matches.request_mentor(alice, filed.item.request_id, "pat", "")
+    asked = await matches.request_mentor(alice, filed.value.request_id, "pat", "")
     with pytest.raises(FailedPrecondition, match="fully committed"):
-        await matches.accept(Principal("pat", frozenset({"employee"})), asked.item.match_id)
+        await matches.accept(Principal("pat", frozenset({"employee"})), asked.value.match_id)
     assert mentor_documents.rows == {}  # no place was taken
-    assert (await matches.get(alice, asked.item.match_id)).item.status is MatchStatus.REQUESTED
+    assert (await matches.get(alice, asked.value.match_id)).value.status is MatchStatus.REQUESTED
 
 
 async def test_the_repair_sweep_puts_right_what_a_crash_left_half_written() -> None:

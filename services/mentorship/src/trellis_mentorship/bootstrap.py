@@ -15,12 +15,11 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from trellis_mentorship.adapters.mongo_documents import MongoDocuments
-from trellis_mentorship.app.changes import Clock, utc_now
 from trellis_mentorship.app.cycles import Cycles
 from trellis_mentorship.app.matches import Matches
 from trellis_mentorship.app.mentors import MentorPlaces
 from trellis_mentorship.app.people import PeopleReadModel
-from trellis_mentorship.app.ports import Model
+from trellis_mentorship.app.ports import Clock, Model, utc_now
 from trellis_mentorship.app.repair import Repair
 from trellis_mentorship.app.requests import MenteeRequests
 from trellis_mentorship.app.suggestions import Suggestions

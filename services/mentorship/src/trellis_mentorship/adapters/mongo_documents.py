@@ -37,10 +37,10 @@ class MongoDocuments(Generic[Model]):
         return self._versioned(document) if document else None
 
     async def save(
-        self, key: str, item: Model, *, expected_version: int, events: Sequence[EventPayload]
+        self, key: str, value: Model, *, expected_version: int, events: Sequence[EventPayload]
     ) -> int:
         return await self._store.save(
-            key, item.model_dump(mode="json"), expected_version=expected_version, events=events
+            key, value.model_dump(mode="json"), expected_version=expected_version, events=events
         )
 
     async def find_by(self, field: str, value: str) -> list[Versioned[Model]]:

@@ -30,12 +30,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from trellis_mentorship.app.changes import Clock, change
 from trellis_mentorship.app.facts import mentee_facts, topics_of
 from trellis_mentorship.app.matches import new_match_id
 from trellis_mentorship.app.mentors import MentorPlaces
 from trellis_mentorship.app.people import PeopleReadModel
-from trellis_mentorship.app.ports import Documents, Versioned
+from trellis_mentorship.app.ports import Clock, Documents, Versioned
 from trellis_mentorship.domain.cohort import explain_match, match_cohort
 from trellis_mentorship.domain.cycle import Cycle, CycleReport, CycleStatus, ProposedPair
 from trellis_mentorship.domain.cycle import build_report as report_of
@@ -54,6 +53,7 @@ from trellis_mentorship.domain.weights import CompatibilityWeights
 from trellis_shared.contracts.mentorship import MatchProposed
 from trellis_shared.errors import FailedPrecondition, StaleVersion
 from trellis_shared.events import EventPayload
+from trellis_shared.mongo.model_store import ModelStore
 
 log = logging.getLogger(__name__)
 # Far above a company-scale run (about a minute), so a live run is not taken over.
@@ -85,6 +85,9 @@ class CycleRuns:
         self._cycles = cycles
         self._requests = requests
         self._matches = matches
+        self._cycle_store = ModelStore.over(cycles, "cycle")
+        self._request_store = ModelStore.over(requests, "request")
+        self._match_store = ModelStore.over(matches, "match")
         self._places = places
         self._people = people
         self._weights = weights
@@ -95,31 +98,28 @@ class CycleRuns:
         """Run the cycle, or complete its stale run (in that run's mode)."""
         claim = uuid.uuid4().hex
         now = self._clock()
-        started = await change(
-            self._cycles,
-            cycle_id,
-            lambda c: c.start_run(now, claim, now + self._lease, mode),
-            what="cycle",
+        started = await self._cycle_store.apply(
+            cycle_id, lambda c: c.start_run(now, claim, now + self._lease, mode)
         )
-        return await self._carry_out(started.item, claim)
+        return await self._carry_out(started.value, claim)
 
     async def complete_stale_runs(self) -> int:
         """Take over and complete every run whose lease has passed; returns how many."""
         completed = 0
         for stored in await self._cycles.find_by("status", CycleStatus.RUNNING.value):
-            if not stored.item.run_is_stale(self._clock()):
+            if not stored.value.run_is_stale(self._clock()):
                 continue
             claim = uuid.uuid4().hex
-            taken = await self._take_over(stored.item.cycle_id, claim)
+            taken = await self._take_over(stored.value.cycle_id, claim)
             if taken is None:
                 continue
             try:
-                await self._carry_out(taken.item, claim)
+                await self._carry_out(taken.value, claim)
             except Exception:  # one cycle's bad moment must not hold up the others
                 log.exception("completing a stale cycle run failed; retrying at the next sweep")
                 continue
             log.warning(
-                "completed a cycle run whose process died", extra={"cycle": taken.item.cycle_id}
+                "completed a cycle run whose process died", extra={"cycle": taken.value.cycle_id}
             )
             completed += 1
         return completed
@@ -127,11 +127,8 @@ class CycleRuns:
     async def _take_over(self, cycle_id: str, claim: str) -> Versioned[Cycle] | None:
         now = self._clock()
         try:
-            return await change(
-                self._cycles,
-                cycle_id,
-                lambda c: c.take_over_run(now, claim, now + self._lease),
-                what="cycle",
+            return await self._cycle_store.apply(
+                cycle_id, lambda c: c.take_over_run(now, claim, now + self._lease)
             )
         except FailedPrecondition:
             return None  # another replica took it over first, or it finished meanwhile
@@ -140,8 +137,8 @@ class CycleRuns:
         """Match ids that running cycles' plans will write (cycles are few: one scan)."""
         planned: set[str] = set()
         for stored in await self._cycles.find_by("status", CycleStatus.RUNNING.value):
-            if stored.item.run_plan is not None:
-                planned.update(pair.match_id for pair in stored.item.run_plan.pairs)
+            if stored.value.run_plan is not None:
+                planned.update(pair.match_id for pair in stored.value.run_plan.pairs)
         return planned
 
     async def _carry_out(self, cycle: Cycle, claim: str) -> Versioned[Cycle]:
@@ -159,14 +156,10 @@ class CycleRuns:
             )
         except BaseException:
             now = self._clock()
-            await change(
-                self._cycles, cycle.cycle_id, lambda c: c.give_up_run(claim, now), what="cycle"
-            )
+            await self._cycle_store.apply(cycle.cycle_id, lambda c: c.give_up_run(claim, now))
             raise
         report: CycleReport = report_of(plan, proposed, unmatched, self._clock())
-        return await change(
-            self._cycles, cycle.cycle_id, lambda c: c.finish_run(report, claim), what="cycle"
-        )
+        return await self._cycle_store.apply(cycle.cycle_id, lambda c: c.finish_run(report, claim))
 
     async def _mentees(self, cycle_id: str, *, waiting_only: bool) -> _Mentees:
         """A fresh run matches the waiting requests; a resumed one also needs those
@@ -174,7 +167,7 @@ class CycleRuns:
         requests: dict[str, MenteeRequest] = {}
         facts: dict[str, MenteeFacts] = {}
         stored = await self._requests.find_by("cycle_id", cycle_id)
-        for request in sorted((s.item for s in stored), key=lambda r: r.mentee_id):
+        for request in sorted((s.value for s in stored), key=lambda r: r.mentee_id):
             if waiting_only and request.status is not RequestStatus.WAITING:
                 continue
             person = await self._people.person(request.mentee_id)
@@ -201,13 +194,10 @@ class CycleRuns:
         request_ids = {m: r.request_id for m, r in mentees.requests.items()}
         plan = plan_run(cycle.runs + 1, result, request_ids, new_match_id)
         lease_until = self._clock() + self._lease
-        recorded = await change(
-            self._cycles,
-            cycle.cycle_id,
-            lambda c: c.record_plan(claim, plan, lease_until),
-            what="cycle",
+        recorded = await self._cycle_store.apply(
+            cycle.cycle_id, lambda c: c.record_plan(claim, plan, lease_until)
         )
-        return recorded.item.run_plan or plan
+        return recorded.value.run_plan or plan
 
     async def _propose_plan(
         self,
@@ -271,7 +261,7 @@ class CycleRuns:
             return []
 
         try:
-            await change(self._requests, request.request_id, claim, what="request")
+            await self._request_store.apply(request.request_id, claim)
         except FailedPrecondition:  # withdrawn while the cycle ran
             await self._places.release_place(pair.mentor_id, match_id)
             return False
@@ -298,7 +288,7 @@ class CycleRuns:
         )
         # StaleVersion: a slow former holder of the claim wrote this match: still one.
         with contextlib.suppress(StaleVersion):
-            await self._matches.save(match_id, match, expected_version=0, events=[event])
+            await self._match_store.create(match_id, match, [event])
         return True
 
     async def _note_unmatched(
@@ -313,7 +303,7 @@ class CycleRuns:
                 return []
 
             async with gate:
-                await change(self._requests, entry.request_id, note, what="request")
+                await self._request_store.apply(entry.request_id, note)
 
         async with asyncio.TaskGroup() as group:
             for entry in unmatched:

@@ -12,17 +12,17 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-from trellis_mentorship.app.changes import Clock, change, load
 from trellis_mentorship.app.cycle_runs import DEFAULT_RUN_LEASE, CycleRuns
 from trellis_mentorship.app.mentors import MentorPlaces
 from trellis_mentorship.app.people import PeopleReadModel
-from trellis_mentorship.app.ports import Documents, Versioned
+from trellis_mentorship.app.ports import Clock, Documents, Versioned
 from trellis_mentorship.domain.cycle import Cycle
 from trellis_mentorship.domain.match import Match
 from trellis_mentorship.domain.matching import MatchMode
 from trellis_mentorship.domain.mentee_request import MenteeRequest
 from trellis_mentorship.domain.weights import CompatibilityWeights
 from trellis_shared.grpc.tokens import Principal
+from trellis_shared.mongo.model_store import ModelStore
 
 
 class Cycles:
@@ -38,6 +38,7 @@ class Cycles:
         run_lease: timedelta = DEFAULT_RUN_LEASE,
     ) -> None:
         self.documents = cycles
+        self._cycle_store = ModelStore.over(cycles, "cycle")
         self._clock = clock
         self.runs = CycleRuns(cycles, requests, matches, places, people, weights, clock, run_lease)
 
@@ -50,21 +51,18 @@ class Cycles:
             opened_at=self._clock(),
             duration_weeks=duration_weeks,
         )
-        version = await self.documents.save(
-            cycle.cycle_id, cycle, expected_version=0, events=cycle.opened()
-        )
-        return Versioned(cycle, version)
+        return await self._cycle_store.create(cycle.cycle_id, cycle, cycle.opened())
 
     async def all(self) -> list[Versioned[Cycle]]:
-        return sorted(await self.documents.all(), key=lambda s: s.item.opened_at)
+        return sorted(await self.documents.all(), key=lambda s: s.value.opened_at)
 
     async def report(self, principal: Principal, cycle_id: str) -> Versioned[Cycle]:
         principal.require_role("hr_admin")
-        return await load(self.documents, cycle_id, "cycle")
+        return await self._cycle_store.load(cycle_id)
 
     async def close(self, principal: Principal, cycle_id: str) -> Versioned[Cycle]:
         principal.require_role("hr_admin")
-        return await change(self.documents, cycle_id, lambda c: c.close(), what="cycle")
+        return await self._cycle_store.apply(cycle_id, lambda c: c.close())
 
     async def run(self, principal: Principal, cycle_id: str, mode: MatchMode) -> Versioned[Cycle]:
         principal.require_role("hr_admin")

@@ -12,11 +12,10 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from trellis_mentorship.app.changes import Clock, change, load
 from trellis_mentorship.app.facts import mentee_facts, topics_of
 from trellis_mentorship.app.mentors import MentorPlaces, facts_of
 from trellis_mentorship.app.people import PeopleReadModel
-from trellis_mentorship.app.ports import Documents, Versioned
+from trellis_mentorship.app.ports import Clock, Documents, Versioned
 from trellis_mentorship.domain.cohort import explain_pair
 from trellis_mentorship.domain.match import (
     MENTOR_SHARE_PCT,
@@ -33,6 +32,7 @@ from trellis_shared.contracts.mentorship import MatchRequested
 from trellis_shared.errors import FailedPrecondition, NotFound
 from trellis_shared.events import EventPayload
 from trellis_shared.grpc.tokens import Principal
+from trellis_shared.mongo.model_store import ModelStore
 
 MY_ROLES = ("mentor", "mentee")
 
@@ -57,20 +57,22 @@ class Matches:
     ) -> None:
         self.documents = matches
         self._requests = requests
+        self._match_store = ModelStore.over(matches, "match")
+        self._request_store = ModelStore.over(requests, "request")
         self._places = places
         self._people = people
         self._weights = weights
         self._clock = clock
 
     async def get(self, principal: Principal, match_id: str) -> Versioned[Match]:
-        stored = await load(self.documents, match_id, "match")
-        if not can_see_match(principal, stored.item):
+        stored = await self._match_store.load(match_id)
+        if not can_see_match(principal, stored.value):
             raise NotFound(f"match {match_id} not found")
         return stored
 
     async def _side(self, principal: Principal, match_id: str) -> Side:
-        stored = await load(self.documents, match_id, "match")
-        side = stored.item.side_of(principal.subject)
+        stored = await self._match_store.load(match_id)
+        side = stored.value.side_of(principal.subject)
         if side is None:  # not addressed to the caller: as if it did not exist
             raise NotFound(f"match {match_id} not found")
         return side
@@ -80,13 +82,13 @@ class Matches:
         for side in MY_ROLES:
             if role in ("", side):
                 found.extend(await self.documents.find_by(f"{side}_id", principal.subject))
-        return sorted(found, key=lambda s: s.item.created_at)
+        return sorted(found, key=lambda s: s.value.created_at)
 
     async def request_mentor(
         self, principal: Principal, request_id: str, mentor_id: str, note: str
     ) -> Versioned[Match]:
-        stored = await load(self._requests, request_id, "request")
-        request = stored.item
+        stored = await self._request_store.load(request_id)
+        request = stored.value
         if request.mentee_id != principal.subject:
             raise NotFound(f"request {request_id} not found")
         request.require_status(RequestStatus.WAITING, action="ask a mentor")
@@ -113,17 +115,14 @@ class Matches:
             return []
 
         # The request is claimed first: of two concurrent direct requests only one wins it.
-        await change(self._requests, request_id, claim, what="request")
+        await self._request_store.apply(request_id, claim)
         event = MatchRequested(
             match_id=match.match_id,
             mentor_id=mentor_id,
             mentee_id=match.mentee_id,
             score=explanation.score,
         )
-        version = await self.documents.save(
-            match.match_id, match, expected_version=0, events=[event]
-        )
-        return Versioned(match, version)
+        return await self._match_store.create(match.match_id, match, [event])
 
     async def _explain_direct(self, request: MenteeRequest, mentor_id: str) -> ExplanationRecord:
         mentee = await self._people.person(request.mentee_id)
@@ -143,8 +142,8 @@ class Matches:
 
     async def accept(self, principal: Principal, match_id: str) -> Versioned[Match]:
         side = await self._side(principal, match_id)
-        current = await load(self.documents, match_id, "match")
-        match = current.item
+        current = await self._match_store.load(match_id)
+        match = current.value
         today = self._clock().date()
         if match.would_activate(side):
             await self._require_mentor_time(match, today)
@@ -152,15 +151,13 @@ class Matches:
         if takes_place:
             await self._places.take_place(match.mentor_id, match_id, match.mentee_id)
         try:
-            saved = await change(
-                self.documents, match_id, lambda m: m.accept(side, today), what="match"
-            )
+            saved = await self._match_store.apply(match_id, lambda m: m.accept(side, today))
         except Exception:
             if takes_place:  # the request was withdrawn or declined meanwhile
                 await self._places.release_place(match.mentor_id, match_id)
             raise
-        if saved.item.status is MatchStatus.ACTIVE:
-            await self._mark_request(saved.item, matched=True)
+        if saved.value.status is MatchStatus.ACTIVE:
+            await self._mark_request(saved.value, matched=True)
         return saved
 
     async def _require_mentor_time(self, match: Match, today: date) -> None:
@@ -176,11 +173,9 @@ class Matches:
 
     async def decline(self, principal: Principal, match_id: str, reason: str) -> Versioned[Match]:
         side = await self._side(principal, match_id)
-        saved = await change(
-            self.documents, match_id, lambda m: m.decline(side, reason), what="match"
-        )
-        await self._places.release_place(saved.item.mentor_id, match_id)
-        await self._mark_request(saved.item, matched=False)
+        saved = await self._match_store.apply(match_id, lambda m: m.decline(side, reason))
+        await self._places.release_place(saved.value.mentor_id, match_id)
+        await self._mark_request(saved.value, matched=False)
         return saved
 
     async def complete(
@@ -189,25 +184,22 @@ class Matches:
         side = await self._side(principal, match_id)
         feedback = Feedback(rating=rating, comment=comment, given_at=self._clock())
         today = self._clock().date()
-        saved = await change(
-            self.documents, match_id, lambda m: m.give_feedback(side, feedback, today), what="match"
+        saved = await self._match_store.apply(
+            match_id, lambda m: m.give_feedback(side, feedback, today)
         )
-        if saved.item.status is MatchStatus.COMPLETED:
-            await self._places.release_place(saved.item.mentor_id, match_id)
+        if saved.value.status is MatchStatus.COMPLETED:
+            await self._places.release_place(saved.value.mentor_id, match_id)
         return saved
 
     async def end(self, principal: Principal, match_id: str, reason: str) -> Versioned[Match]:
         stored = await self.get(principal, match_id)
-        side = stored.item.side_of(principal.subject)
+        side = stored.value.side_of(principal.subject)
         ended_by = side.value if side is not None else "hr_admin"
         today = self._clock().date()
-        saved = await change(
-            self.documents,
-            match_id,
-            lambda m: m.end_early(ended_by, reason, today),
-            what="match",
+        saved = await self._match_store.apply(
+            match_id, lambda m: m.end_early(ended_by, reason, today)
         )
-        await self._places.release_place(saved.item.mentor_id, match_id)
+        await self._places.release_place(saved.value.mentor_id, match_id)
         return saved
 
     async def _mark_request(self, match: Match, *, matched: bool) -> None:
@@ -218,4 +210,4 @@ class Matches:
                 request.match_declined(match.match_id, match.mentor_id)
             return []
 
-        await change(self._requests, match.request_id, update, what="request")
+        await self._request_store.apply(match.request_id, update)

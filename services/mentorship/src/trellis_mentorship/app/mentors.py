@@ -12,16 +12,17 @@ mirror is reloaded before every cycle run and every repair sweep.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from trellis_mentorship.app.changes import Clock, Mutation, change, utc_now
 from trellis_mentorship.app.people import PeopleReadModel, Person
-from trellis_mentorship.app.ports import Documents, Versioned
+from trellis_mentorship.app.ports import Clock, Documents, Versioned, utc_now
 from trellis_mentorship.domain.facts import MentorFacts
 from trellis_mentorship.domain.mentor_load import ExplicitOffer, MentorLoad, Source
 from trellis_shared.errors import NotFound
 from trellis_shared.events import EventPayload
 from trellis_shared.grpc.tokens import Principal
+from trellis_shared.mongo.model_store import ModelStore
 
 
 @dataclass(frozen=True)
@@ -48,23 +49,24 @@ class MentorPlaces:
         self, documents: Documents[MentorLoad], people: PeopleReadModel, clock: Clock = utc_now
     ) -> None:
         self._documents = documents
+        self._mentor_store = ModelStore.over(documents, "mentor")
         self._people = people
         self._clock = clock
         self._loads: dict[str, Versioned[MentorLoad]] = {}
 
     async def load(self) -> int:
         for stored in await self._documents.all():
-            self._loads[stored.item.employee_id] = stored
+            self._loads[stored.value.employee_id] = stored
         return len(self._loads)
 
     async def refresh(self) -> int:
         """Reload every mentor's places (one scan): what other replicas wrote included."""
-        self._loads = {stored.item.employee_id: stored for stored in await self._documents.all()}
+        self._loads = {stored.value.employee_id: stored for stored in await self._documents.all()}
         return len(self._loads)
 
     def _view(self, person: Person | None, employee_id: str) -> MentorView:
         stored = self._loads.get(employee_id)
-        load = stored.item if stored else MentorLoad(employee_id=employee_id)
+        load = stored.value if stored else MentorLoad(employee_id=employee_id)
         profile_capacity = person.mentor_capacity if person and person.offers_mentoring else 0
         explicit = load.explicit
         return MentorView(
@@ -124,18 +126,16 @@ class MentorPlaces:
         if mentor_id in self._loads or await self._documents.get(mentor_id) is not None:
             await self._write(mentor_id, release)
 
-    async def _write(self, mentor_id: str, mutate: Mutation[MentorLoad]) -> None:
-        stored = await change(
-            self._documents,
-            mentor_id,
-            mutate,
-            what="mentor",
-            create=lambda: MentorLoad(employee_id=mentor_id),
+    async def _write(
+        self, mentor_id: str, mutate: Callable[[MentorLoad], Sequence[EventPayload]]
+    ) -> None:
+        stored = await self._mentor_store.apply(
+            mentor_id, mutate, create=lambda: MentorLoad(employee_id=mentor_id)
         )
         self._loads[mentor_id] = stored
 
     def loads(self) -> list[MentorLoad]:
-        return [stored.item for stored in self._loads.values()]
+        return [stored.value for stored in self._loads.values()]
 
     def mentor_facts(self) -> list[MentorFacts]:
         """Everyone who offers at least one place, as the engine sees them."""

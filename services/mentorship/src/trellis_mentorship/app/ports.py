@@ -2,35 +2,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
-from typing import Generic, Protocol, TypeVar
-
-from pydantic import BaseModel
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
+from typing import Protocol
 
 from trellis_shared.contracts.profiles import ProfileSnapshot
-from trellis_shared.events import EventPayload
+from trellis_shared.mongo.model_store import Documents as ModelDocuments
+from trellis_shared.mongo.model_store import Model, Versioned
 from trellis_shared.peers.profiles import LedgerAnswer
 
-Model = TypeVar("Model", bound=BaseModel)
+__all__ = [
+    "Clock",
+    "Documents",
+    "Model",
+    "ProfilesRemote",
+    "SnapshotStore",
+    "Versioned",
+    "utc_now",
+]
+
+Clock = Callable[[], datetime]
 
 
-@dataclass(frozen=True)
-class Versioned(Generic[Model]):
-    item: Model
-    version: int
+def utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
-class Documents(Protocol[Model]):
-    """One aggregate type in its collection: state and outbox in one document."""
-
-    async def get(self, key: str) -> Versioned[Model] | None: ...
-
-    async def save(
-        self, key: str, item: Model, *, expected_version: int, events: Sequence[EventPayload]
-    ) -> int:
-        """One version-checked write of state and events; StaleVersion on a lost race."""
+class Documents(ModelDocuments[Model], Protocol[Model]):
+    """One aggregate type in its collection: state and outbox in one document.
+    Changes go through a ModelStore on it (`ModelStore.over`)."""
 
     async def find_by(self, field: str, value: str) -> list[Versioned[Model]]:
         """Documents whose state `field` equals `value` (or contains it, for lists)."""

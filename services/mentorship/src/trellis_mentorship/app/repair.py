@@ -21,13 +21,13 @@ import contextlib
 import logging
 from datetime import datetime, timedelta
 
-from trellis_mentorship.app.changes import Clock, change
 from trellis_mentorship.app.cycle_runs import CycleRuns
 from trellis_mentorship.app.mentors import MentorPlaces
-from trellis_mentorship.app.ports import Documents
+from trellis_mentorship.app.ports import Clock, Documents
 from trellis_mentorship.domain.match import Match, MatchStatus
 from trellis_mentorship.domain.mentee_request import MenteeRequest, RequestStatus
 from trellis_shared.events import EventPayload
+from trellis_shared.mongo.model_store import ModelStore
 
 log = logging.getLogger(__name__)
 GRACE = timedelta(minutes=10)
@@ -48,6 +48,7 @@ class Repair:
     ) -> None:
         self._places = places
         self._requests = requests
+        self._request_store = ModelStore.over(requests, "request")
         self._matches = matches
         self._clock = clock
         self._cycle_runs = cycle_runs
@@ -75,7 +76,7 @@ class Repair:
                 if not _old(hold.taken_at, now) or hold.match_id in run_owned:
                     continue
                 match = await self._matches.get(hold.match_id)
-                if match is None or not match.item.holds_a_place:
+                if match is None or not match.value.holds_a_place:
                     await self._places.release_place(load.employee_id, hold.match_id)
                     repaired += 1
         return repaired
@@ -83,19 +84,19 @@ class Repair:
     async def _settle_claims(self, now: datetime, run_owned: set[str]) -> int:
         repaired = 0
         for stored in await self._requests.find_by("status", RequestStatus.PROPOSED.value):
-            request = stored.item
+            request = stored.value
             if not _old(request.claimed_at, now) or request.match_id in run_owned:
                 continue
             match = await self._matches.get(request.match_id)
-            status = match.item.status if match is not None else None
+            status = match.value.status if match is not None else None
             if status in (MatchStatus.PROPOSED, MatchStatus.REQUESTED):
                 continue  # a pending answer: nothing is wrong
-            found = match.item if match is not None else None
+            found = match.value if match is not None else None
 
             def settle(current: MenteeRequest, found: Match | None = found) -> list[EventPayload]:
                 return _settle(current, found)
 
-            await change(self._requests, request.request_id, settle, what="request")
+            await self._request_store.apply(request.request_id, settle)
             repaired += 1
         return repaired
 

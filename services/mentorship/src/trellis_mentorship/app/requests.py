@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import uuid
 
-from trellis_mentorship.app.changes import Clock, change, load
 from trellis_mentorship.app.mentors import require_self_or_hr
 from trellis_mentorship.app.people import PeopleReadModel
-from trellis_mentorship.app.ports import Documents, Versioned
+from trellis_mentorship.app.ports import Clock, Documents, Versioned
 from trellis_mentorship.domain.cycle import Cycle, CycleStatus
 from trellis_mentorship.domain.mentee_request import MenteeRequest, RequestStatus, RequestTerms
 from trellis_shared.errors import (
@@ -19,6 +18,7 @@ from trellis_shared.errors import (
 )
 from trellis_shared.events import EventPayload
 from trellis_shared.grpc.tokens import Principal
+from trellis_shared.mongo.model_store import ModelStore
 
 
 def request_id_for(cycle_id: str, mentee_id: str) -> str:
@@ -42,6 +42,8 @@ class MenteeRequests:
     ) -> None:
         self.documents = requests
         self._cycles = cycles
+        self._request_store = ModelStore.over(requests, "request")
+        self._cycle_store = ModelStore.over(cycles, "cycle")
         self._people = people
         self._clock = clock
 
@@ -53,8 +55,8 @@ class MenteeRequests:
         if await self._people.person(mentee_id) is None:
             raise NotFound(f"employee {mentee_id} not found")
         if cycle_id:
-            cycle = await load(self._cycles, cycle_id, "cycle")
-            if cycle.item.status is CycleStatus.CLOSED:
+            cycle = await self._cycle_store.load(cycle_id)
+            if cycle.value.status is CycleStatus.CLOSED:
                 raise FailedPrecondition("cannot file a request: the cycle is closed")
         request = MenteeRequest(
             request_id=request_id_for(cycle_id, mentee_id),
@@ -69,8 +71,7 @@ class MenteeRequests:
     async def _store_new(self, request: MenteeRequest) -> Versioned[MenteeRequest]:
         key = request.request_id
         try:
-            version = await self.documents.save(key, request, expected_version=0, events=())
-            return Versioned(request, version)
+            return await self._request_store.create(key, request)
         except StaleVersion:
             pass
 
@@ -86,7 +87,7 @@ class MenteeRequests:
             existing.unmatched_reason = ""
             return []
 
-        return await change(self.documents, key, replace_withdrawn, what="request")
+        return await self._request_store.apply(key, replace_withdrawn)
 
     async def _check_terms(self, mentee_id: str, terms: RequestTerms) -> None:
         violations: list[FieldViolation] = []
@@ -114,8 +115,8 @@ class MenteeRequests:
             raise InvalidArgument("invalid mentee request", violations)
 
     async def get(self, principal: Principal, request_id: str) -> Versioned[MenteeRequest]:
-        stored = await load(self.documents, request_id, "request")
-        if not can_see_request(principal, stored.item):
+        stored = await self._request_store.load(request_id)
+        if not can_see_request(principal, stored.value):
             raise NotFound(f"request {request_id} not found")
         return stored
 
@@ -126,8 +127,8 @@ class MenteeRequests:
             request.withdraw()
             return []
 
-        return await change(self.documents, request_id, withdraw, what="request")
+        return await self._request_store.apply(request_id, withdraw)
 
     async def mine(self, principal: Principal) -> list[Versioned[MenteeRequest]]:
         found = await self.documents.find_by("mentee_id", principal.subject)
-        return sorted(found, key=lambda s: s.item.created_at)
+        return sorted(found, key=lambda s: s.value.created_at)

@@ -39,7 +39,7 @@ class Suggestions:
         self._weights = weights
 
     async def suggest(self, principal: Principal, request_id: str, limit: int) -> list[Suggestion]:
-        request = (await self._requests.get(principal, request_id)).item
+        request = (await self._requests.get(principal, request_id)).value
         person = await self._people.person(request.mentee_id)
         if person is None:
             raise NotFound(f"employee {request.mentee_id} not found")

@@ -53,7 +53,7 @@ def offer_message(view: MentorView) -> pb.MentorOffer:
 
 
 def request_message(stored: Versioned[MenteeRequest]) -> pb.MenteeRequest:
-    request = stored.item
+    request = stored.value
     data: dict[str, Any] = request.model_dump(mode="json", exclude={"terms", "reporting_chain"})
     data.update(request.terms.model_dump(mode="json"))
     data["version"] = stored.version
@@ -66,7 +66,7 @@ def explanation_message(explanation: ExplanationRecord) -> pb.Explanation:
 
 def match_message(stored: Versioned[Match], viewer: Principal) -> pb.Match:
     """Feedback is personal: each side sees its own; HR sees both."""
-    match = stored.item
+    match = stored.value
     hidden: set[str] = set()
     if not viewer.has_role("hr_admin"):
         if viewer.subject != match.mentor_id:
@@ -83,7 +83,7 @@ def cycle_message(stored: Versioned[Cycle], viewer: Principal) -> pb.Cycle:
     # A running cycle's plan (every pair, at 10,000 mentees about a megabyte) is
     # the run's own working state, never part of the answer.
     exclude = {"run_plan"} if viewer.has_role("hr_admin") else {"run_plan", "last_report"}
-    data: dict[str, Any] = stored.item.model_dump(mode="json", exclude=exclude)
+    data: dict[str, Any] = stored.value.model_dump(mode="json", exclude=exclude)
     data["version"] = stored.version
     return to_message(data, pb.Cycle())
 

@@ -1,8 +1,10 @@
-"""Load → change → save with the version read, retried when another writer won.
+"""Writes of opportunities, through the shared ModelStore.
 
 Every postings write goes through here, so each is one version-checked
 single-document update of the opportunity with its events (no partial writes),
-and the in-memory recommendation index hears about every saved change.
+queued per posting in this process and retried when a writer in another process
+won the race; a change that changes nothing writes nothing. The in-memory
+recommendation index hears about every saved change.
 """
 
 from __future__ import annotations
@@ -12,19 +14,40 @@ from datetime import UTC, datetime
 
 from trellis_postings.app.ports import OpportunityRepository, Stored
 from trellis_postings.domain.opportunity import Opportunity
-from trellis_shared.errors import NotFound, StaleVersion, Unavailable
 from trellis_shared.events import EventPayload
-from trellis_shared.mongo.write_locks import PROCESS_CHANGE_LOCKS
+from trellis_shared.mongo.model_store import ModelStore, Versioned
 
 Clock = Callable[[], datetime]
 Mutation = Callable[[Opportunity], Sequence[EventPayload]]
-# Changes in this process queue per posting (PROCESS_CHANGE_LOCKS); a retry is
-# needed only when a writer in another process won the race.
-MAX_ATTEMPTS = 200
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+class _Opportunities:
+    """The repository as the documents of a ModelStore."""
+
+    def __init__(self, repository: OpportunityRepository) -> None:
+        self._repository = repository
+
+    async def get(self, key: str) -> Versioned[Opportunity] | None:
+        stored = await self._repository.get(key)
+        return Versioned(stored.opportunity, stored.version) if stored else None
+
+    async def save(
+        self,
+        key: str,
+        value: Opportunity,
+        *,
+        expected_version: int,
+        events: Sequence[EventPayload],
+    ) -> int:
+        return await self._repository.save(value, expected_version=expected_version, events=events)
+
+
+def _stored(saved: Versioned[Opportunity]) -> Stored:
+    return Stored(saved.value, saved.version)
 
 
 class Changes:
@@ -34,45 +57,22 @@ class Changes:
         on_saved: Callable[[Stored], None] = lambda _: None,
     ) -> None:
         self.repository = repository
-        self._on_saved = on_saved
+        self._store = ModelStore.over(
+            _Opportunities(repository),
+            "opportunity",
+            on_saved=lambda saved: on_saved(_stored(saved)),
+        )
 
     async def load(self, opportunity_id: str) -> Stored:
-        stored = await self.repository.get(opportunity_id)
-        if stored is None:
-            raise NotFound(f"opportunity {opportunity_id} not found")
-        return stored
+        return _stored(await self._store.load(opportunity_id))
 
     async def create(self, opportunity: Opportunity, events: Sequence[EventPayload]) -> Stored:
-        version = await self.repository.save(opportunity, expected_version=0, events=events)
-        stored = Stored(opportunity, version)
-        self._on_saved(stored)
-        return stored
+        return _stored(await self._store.create(opportunity.opportunity_id, opportunity, events))
 
     async def apply(
         self, opportunity_id: str, mutate: Mutation, *, expected_version: int = 0
     ) -> Stored:
         """Run `mutate` on a fresh copy and save it; `expected_version` 0 = no check."""
-        async with PROCESS_CHANGE_LOCKS.hold(("opportunity", opportunity_id)):
-            return await self._apply(opportunity_id, mutate, expected_version)
-
-    async def _apply(self, opportunity_id: str, mutate: Mutation, expected_version: int) -> Stored:
-        for _ in range(MAX_ATTEMPTS):
-            stored = await self.load(opportunity_id)
-            if expected_version and stored.version != expected_version:
-                raise StaleVersion(opportunity_id, expected_version)
-            changed = stored.opportunity.model_copy(deep=True)
-            events = list(mutate(changed))
-            if not events and changed == stored.opportunity:
-                return stored  # nothing to do: a repeated request writes nothing
-            try:
-                version = await self.repository.save(
-                    changed, expected_version=stored.version, events=events
-                )
-            except StaleVersion:
-                if expected_version:
-                    raise
-                continue
-            saved = Stored(changed, version)
-            self._on_saved(saved)
-            return saved
-        raise Unavailable(f"opportunity {opportunity_id} is too busy; try again")
+        return _stored(
+            await self._store.apply(opportunity_id, mutate, expected_version=expected_version)
+        )
