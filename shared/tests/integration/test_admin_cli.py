@@ -108,10 +108,10 @@ async def test_dead_letters_listed_and_replayed_from_the_command_line(
     listed = await admin(infrastructure, "dead-letters", "--topic", topic, **group)
     assert "failed" in listed
     assert "RuntimeError('boom')" in listed
-    assert "1 dead letters, 1 not replayed" in listed
+    assert "1 dead letter, 1 not replayed" in listed
 
     first = await admin(infrastructure, "replay", "--topic", topic, **group)
-    assert "replayed 1 records" in first
+    assert "replayed 1 record to" in first
     second = json.loads(await admin(infrastructure, "replay", "--topic", topic, "--json", **group))
     assert second["sent"] == []
     (letter,) = json.loads(

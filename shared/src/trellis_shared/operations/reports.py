@@ -22,7 +22,7 @@ def dead_letters(letters: list[DeadLetter], topics: list[str], *, json_output: b
     if json_output:
         return as_json([_letter(letter) for letter in letters])
     if not letters:
-        return f"no dead letters on {len(topics)} dead-letter topics"
+        return f"no dead letters on {_count(len(topics), 'dead-letter topic')}"
     rows = [
         [
             letter.coordinates,
@@ -37,7 +37,8 @@ def dead_letters(letters: list[DeadLetter], topics: list[str], *, json_output: b
     ]
     headers = ["dead letter", "parked at (UTC)", "reason", "consumer", "event", "replayed", "error"]
     waiting = sum(not letter.replayed for letter in letters)
-    return f"{table(headers, rows)}\n\n{len(letters)} dead letters, {waiting} not replayed"
+    summary = f"{_count(len(letters), 'dead letter')}, {waiting} not replayed"
+    return f"{table(headers, rows)}\n\n{summary}"
 
 
 def replay(report: ReplayReport, *, dry_run: bool, json_output: bool) -> str:
@@ -56,8 +57,8 @@ def replay(report: ReplayReport, *, dry_run: bool, json_output: bool) -> str:
         rows = [[d.coordinates, d.source_topic, d.event_id, d.reason] for d in report.sent]
         lines += [table(["dead letter", "sent to", "event id", "reason"], rows), ""]
     lines.append(
-        f"{verb} {len(report.sent)} records to their topics; {len(report.repeats)} repeats of "
-        "a record already sent this run were not sent again"
+        f"{verb} {_count(len(report.sent), 'record')} to their topics; "
+        f"{_count(len(report.repeats), 'repeat')} of a record already sent this run not sent again"
     )
     for topic in report.skipped_topics:
         lines.append(f"skipped {topic}: its topic is compacted (restart the reader instead)")
@@ -151,8 +152,9 @@ def lag(groups: list[GroupLag], *, json_output: bool) -> str:
                 [group.service, group.group, p.topic, p.partition, p.committed, p.end, p.lag]
             )
     headers = ["service", "group", "topic", "partition", "committed", "end", "lag"]
-    lines = [table(headers, rows), ""] if rows else []
+    lines = [table(headers, rows)] if rows else []
     if quiet:
+        lines += [""] if rows else []
         lines.append(
             f"no committed offsets: {', '.join(quiet)} (never ran, or the service reads only "
             "with broadcast readers, which commit nothing)"
@@ -166,6 +168,10 @@ def _letter(letter: DeadLetter) -> dict[str, Any]:
     fields["dead_letter"] = letter.coordinates
     fields["replay_of"] = letter.headers.get(REPLAY_OF_HEADER)
     return fields
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def _first_line(error: str) -> str:
