@@ -33,14 +33,13 @@ async def test_backlog_counts_pending_events_and_the_oldest_per_collection(
     mongo_database: AsyncDatabase[Any],
     kafka_topic: TopicFactory,
 ) -> None:
-    topic = await kafka_topic(TALLY_TOPIC)
-    prefix = topic.removesuffix(TALLY_TOPIC)
-    registry = load_all()
-    things = AggregateStore(
-        mongo_database["things"], source="test", registry=registry, topic_prefix=prefix
-    )
-    quiet = AggregateStore(
-        mongo_database["quiet"], source="test", registry=registry, topic_prefix=prefix
+    # Events go to a tally topic of this test's own: the name before TALLY_TOPIC.
+    prefix = (await kafka_topic(TALLY_TOPIC)).removesuffix(TALLY_TOPIC)
+    things, quiet = (
+        AggregateStore(
+            mongo_database[name], source="test", registry=load_all(), topic_prefix=prefix
+        )
+        for name in ("things", "quiet")
     )
     await mongo_database["no_outbox"].insert_one({"_id": "x"})
     # Oldest first: a (two events), then b, then a third event on a.

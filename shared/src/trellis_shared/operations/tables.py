@@ -12,9 +12,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     """Columns padded to their widest cell; numbers right-aligned so they line up."""
     cells = [[_text(value) for value in row] for row in rows]
     widths = [max([len(h), *(len(row[i]) for row in cells)]) for i, h in enumerate(headers)]
-    numeric = [
-        bool(rows) and all(isinstance(row[i], int) for row in rows) for i in range(len(headers))
-    ]
+    numeric = [_numeric([row[i] for row in rows]) for i in range(len(headers))]
 
     def line(values: Sequence[str]) -> str:
         padded = (
@@ -48,6 +46,12 @@ def _json_default(value: object) -> object:
     if isinstance(value, bytes):
         return value.decode("utf-8", errors="replace")
     raise TypeError(f"not JSON: {type(value).__name__}")
+
+
+def _numeric(column: Sequence[object]) -> bool:
+    # None is a missing number (a partition never committed on), shown as `-`.
+    present = [value for value in column if value is not None]
+    return bool(present) and all(isinstance(value, int) for value in present)
 
 
 def _text(value: object) -> str:
