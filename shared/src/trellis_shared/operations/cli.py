@@ -22,6 +22,7 @@ from pydantic import Field
 from trellis_shared.errors import DependencyUnreachable
 from trellis_shared.kafka.topics import DEAD_LETTER_SUFFIX
 from trellis_shared.operations import reports
+from trellis_shared.operations.consumer_lag import UnknownTopic
 from trellis_shared.operations.dead_letters import (
     DEFAULT_REPLAY_GROUP,
     dead_letter_topics,
@@ -140,3 +141,5 @@ def main(argv: list[str] | None = None) -> None:
         print(asyncio.run(COMMANDS[args.command](settings, args)))
     except DependencyUnreachable as error:
         exit_unreachable(error)
+    except UnknownTopic as error:  # a mistyped --topic: say so, no traceback
+        raise SystemExit(f"trellis-admin: {error}") from None
