@@ -19,14 +19,17 @@ from trellis_shared.contracts.catalog import load_all
 from trellis_shared.contracts.skeleton import TALLY_TOPIC, TallyIncremented
 from trellis_shared.events.envelope import Envelope
 from trellis_shared.kafka.broker import make_broker
+from trellis_shared.kafka.consumer import ConsumedRecord, subscribe_events
 from trellis_shared.kafka.topics import dead_letter_topic
 from trellis_shared.mongo.aggregate_store import AggregateStore
+from trellis_shared.mongo.inbox import Inbox
 from trellis_shared.testing.infrastructure import Infrastructure, TopicFactory, unique_suffix
+from trellis_shared.testing.waiting import eventually
 
 pytestmark = pytest.mark.integration
 
 
-async def admin(infrastructure: Infrastructure, *args: str, **env: str) -> str:
+async def admin(infrastructure: Infrastructure, *args: str, returncode: int = 0, **env: str) -> str:
     process = await asyncio.create_subprocess_exec(
         # The console script installed beside this interpreter (PATH may not have it).
         str(Path(sys.executable).parent / "trellis-admin"),
@@ -41,7 +44,7 @@ async def admin(infrastructure: Infrastructure, *args: str, **env: str) -> str:
         stderr=asyncio.subprocess.PIPE,
     )
     out, err = await process.communicate()
-    assert process.returncode == 0, err.decode()
+    assert process.returncode == returncode, err.decode()
     return out.decode()
 
 
@@ -80,10 +83,8 @@ async def test_outbox_and_lag_of_a_service_found_through_its_settings(
     assert lag == [{"service": "skeleton", "group": consumer_group, "partitions": []}]
 
 
-async def test_dead_letters_listed_and_replayed_from_the_command_line(
-    infrastructure: Infrastructure, kafka_topic: TopicFactory
-) -> None:
-    topic = await kafka_topic(TALLY_TOPIC)
+async def park(infrastructure: Infrastructure, topic: str) -> Envelope:
+    """A dead letter as a consumer writes it, for an event of `topic` at offset 7."""
     envelope = Envelope(type="t", version=1, source="s", subject="a", data={})
     producer = make_broker(infrastructure.kafka_bootstrap, client_id="test-producer")
     await producer.start()
@@ -104,6 +105,14 @@ async def test_dead_letters_listed_and_replayed_from_the_command_line(
         )
     finally:
         await producer.stop()
+    return envelope
+
+
+async def test_dead_letters_listed_and_replayed_from_the_command_line(
+    infrastructure: Infrastructure, kafka_topic: TopicFactory
+) -> None:
+    topic = await kafka_topic(TALLY_TOPIC)
+    envelope = await park(infrastructure, topic)
     group = {"TRELLIS_ADMIN_REPLAY_GROUP": f"test-replay-{unique_suffix()}"}
     listed = await admin(infrastructure, "dead-letters", "--topic", topic, **group)
     assert "failed" in listed
@@ -122,3 +131,51 @@ async def test_dead_letters_listed_and_replayed_from_the_command_line(
         7,
         True,
     )
+
+
+async def test_a_replay_killed_before_its_commit_sends_again_and_the_inbox_drops_the_copy(
+    infrastructure: Infrastructure,
+    kafka_topic: TopicFactory,
+    mongo_database: AsyncDatabase[Any],
+    consumer_group: str,
+) -> None:
+    """The one window the replay group leaves: killed after the broker took the
+    copy and before the commit. The next run sends it again; a consumer with an
+    inbox applies it once."""
+    topic = await kafka_topic("things")
+    envelope = await park(infrastructure, topic)
+    inbox = Inbox(mongo_database["inbox"], consumer_group)
+    deliveries: list[str] = []
+    effects: list[str] = []
+
+    async def handler(event: Envelope, record: ConsumedRecord) -> None:
+        deliveries.append(event.id)
+
+        async def apply() -> None:
+            effects.append(event.id)
+
+        await inbox.handle_once(event.id, apply)
+
+    consumer = make_broker(infrastructure.kafka_bootstrap, client_id="test-consumer")
+    subscribe_events(consumer, topic, handler, group_id=consumer_group)
+    await consumer.start()
+    try:
+        group = {"TRELLIS_ADMIN_REPLAY_GROUP": f"test-replay-{unique_suffix()}"}
+        killed = {"TRELLIS_CRASH_POINTS": "after_replay_publish=1"}
+        await admin(infrastructure, "replay", "--topic", topic, returncode=-9, **group,
+                    **killed)  # fmt: skip
+        assert "replayed 1 record to" in await admin(
+            infrastructure, "replay", "--topic", topic, **group
+        )
+        assert "replayed 0 records" in await admin(
+            infrastructure, "replay", "--topic", topic, **group
+        )
+
+        async def delivered_twice() -> bool:
+            return len(deliveries) == 2
+
+        await eventually(delivered_twice)
+    finally:
+        await consumer.stop()
+    assert deliveries == [envelope.id, envelope.id]
+    assert effects == [envelope.id]

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
+from trellis_shared.crash_points import crash_point
 from trellis_shared.kafka.broker import make_broker
 from trellis_shared.kafka.topics import DEAD_LETTER_SUFFIX, explicit_topic_configs
 from trellis_shared.operations.consumer_lag import consumer_lag
@@ -100,6 +101,7 @@ async def replay_dead_letters(
                 report.sent.append(letter)
             if not dry_run:
                 # After the acknowledgement: at worst this record is sent twice.
+                crash_point("after_replay_publish")  # the fault suite's test of that
                 partition = TopicPartition(record.topic, record.partition)
                 await reader.commit({partition: record.offset + 1})
     finally:
