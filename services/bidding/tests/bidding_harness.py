@@ -37,6 +37,7 @@ async def running_bidding(
         auth_secret=SECRET,
         bidding_addr="127.0.0.1:0",
         postings_addr=f"127.0.0.1:{postings.app.grpc.port}",
+        profiles_addr=postings.settings.profiles_addr,
         bidding_database=f"test_{unique_suffix()}_bidding",
         bidding_consumer_group=f"test-bidding-{unique_suffix()}",
         topic_prefix=prefix,
@@ -69,5 +70,6 @@ async def running_bidding(
         await app.grpc.stop()
         await app.broker.stop()
         await app.postings_client.close()
+        await app.profiles_client.close()
         await app.mongo.drop_database(settings.bidding_database)
         await app.mongo.close()

@@ -6,19 +6,22 @@ services comes the way it comes in production, but from stand-ins so the tests
 and the benchmark do not depend on profiles and postings: stretch postings and
 profile snapshots are published to the topics as postings and profiles would,
 and skill fit comes from a small gRPC server in place of postings (a fixed
-score per pair, derived from the ids so that it is reproducible).
+score per pair, derived from the ids so that it is reproducible), which also
+stands in for the profiles ledger that award time is reserved in.
 """
 
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import grpc
 
 from trellis.postings.v1 import postings_pb2 as ppb
 from trellis.postings.v1 import postings_pb2_grpc as prpc
+from trellis.profiles.v1 import profiles_pb2 as lpb
+from trellis.profiles.v1 import profiles_pb2_grpc as lrpc
 from trellis_shared.contracts.postings import (
     OPPORTUNITY_TOPIC,
     OpportunityPublished,
@@ -35,7 +38,8 @@ from trellis_shared.testing.infrastructure import Infrastructure, unique_suffix
 from trellis_shared.testing.replicas import ReplicaSet, service_replicas
 
 SECRET = "bidding-replicas-test-secret-0123456789"
-CODEC = TokenCodec(SECRET)
+# Metadata is built once, at import; a slow run must not outlive the tokens.
+CODEC = TokenCodec(SECRET, ttl=timedelta(hours=2))
 HR = CODEC.metadata(Principal("hr-1", frozenset({"employee", "hr_admin"})))
 
 
@@ -70,9 +74,41 @@ class FitsFromIds(prpc.RecommendationServiceServicer):
         )
 
 
+class SeatsGrantingAll(prpc.OpportunityServiceServicer):
+    """Stands in for postings' seats: every award's seat is held."""
+
+    async def HoldSeat(
+        self, request: ppb.HoldSeatRequest, context: grpc.aio.ServicerContext[object, object]
+    ) -> ppb.HoldSeatReply:
+        return ppb.HoldSeatReply(seats_free=0)
+
+    async def ReleaseSeat(
+        self, request: ppb.ReleaseSeatRequest, context: grpc.aio.ServicerContext[object, object]
+    ) -> ppb.HoldSeatReply:
+        return ppb.HoldSeatReply(seats_free=1)
+
+
+class LedgerGrantingAll(lrpc.LedgerServiceServicer):
+    """Stands in for profiles' ledger: every award's time is granted (whether time
+    fits is profiles' decision, tested there and in test_clearing_crashes)."""
+
+    async def ReserveTime(
+        self, request: lpb.ReserveTimeRequest, context: grpc.aio.ServicerContext[object, object]
+    ) -> lpb.ReserveTimeReply:
+        return lpb.ReserveTimeReply(state="reserved", limit_pct=100)
+
+    async def ReleaseTime(
+        self, request: lpb.ReleaseTimeRequest, context: grpc.aio.ServicerContext[object, object]
+    ) -> lpb.ReleaseTimeReply:
+        return lpb.ReleaseTimeReply(freed=True)
+
+
 async def start_fake_postings() -> tuple[grpc.aio.Server, int]:
+    """Postings' fit scores and seats, and profiles' ledger, on one port."""
     server = grpc.aio.server()
     prpc.add_RecommendationServiceServicer_to_server(FitsFromIds(), server)
+    lrpc.add_LedgerServiceServicer_to_server(LedgerGrantingAll(), server)
+    prpc.add_OpportunityServiceServicer_to_server(SeatsGrantingAll(), server)
     port = server.add_insecure_port("127.0.0.1:0")
     await server.start()
     return server, port
@@ -140,6 +176,7 @@ def bidding_replicas(
         count=count,
         settings={
             "TRELLIS_POSTINGS_ADDR": f"127.0.0.1:{postings_port}",
+            "TRELLIS_PROFILES_ADDR": f"127.0.0.1:{postings_port}",
             "TRELLIS_BIDDING_SWEEP_INTERVAL_S": str(sweep_interval_s),
         },
     )

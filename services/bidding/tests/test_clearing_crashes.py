@@ -13,7 +13,7 @@ import asyncio
 import random
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -38,11 +38,13 @@ from trellis_shared.contracts.profiles import (
     SnapshotAvailability,
     SnapshotCommitment,
 )
+from trellis_shared.contracts.promises import award_promise
 from trellis_shared.errors import Unavailable
 from trellis_shared.events import EventPayload
 from trellis_shared.grpc.tokens import Principal
-from trellis_shared.mongo.aggregate_store import AggregateStore
+from trellis_shared.mongo.aggregate_store import AggregateStore, Stored
 from trellis_shared.mongo.model_store import ModelStore
+from trellis_shared.peers.profiles import TimeReservation
 
 pytestmark = pytest.mark.integration
 
@@ -60,11 +62,65 @@ class Crash(Exception):
 
 
 @dataclass
+class LedgerInMemory:
+    """Profiles' ledger as bidding sees it: each person has `room` free (100 unless
+    said), reservations are idempotent by key, and it outlives any bidding process."""
+
+    room: dict[str, int] = field(default_factory=dict)
+    held: dict[str, tuple[str, int]] = field(default_factory=dict)  # key -> person, share
+    sends: Counter[str] = field(default_factory=Counter)
+
+    async def reserve(
+        self,
+        employee_id: str,
+        *,
+        key: str,
+        reference: str,
+        share_pct: int,
+        starts_on: date,
+        ends_on: date,
+    ) -> TimeReservation:
+        self.sends[key] += 1
+        if key in self.held:
+            return TimeReservation(True, state="reserved")
+        taken = sum(share for person, share in self.held.values() if person == employee_id)
+        limit = self.room.get(employee_id, 100)
+        if taken + share_pct > limit:
+            return TimeReservation(False, f"above the limit of {limit}%")
+        self.held[key] = (employee_id, share_pct)
+        return TimeReservation(True, state="reserved")
+
+    async def release(self, employee_id: str, key: str) -> None:
+        self.held.pop(key, None)
+
+
+@dataclass
+class SeatsInMemory:
+    """Postings' seats as bidding sees them: SEATS per assignment, held per holder."""
+
+    holders: dict[str, set[str]] = field(default_factory=dict)
+
+    async def hold(self, assignment_id: str, holder: str, employee_id: str) -> str:
+        held = self.holders.setdefault(assignment_id, set())
+        if holder in held:
+            return ""
+        if len(held) >= SEATS:
+            return f"all {SEATS} seats are filled"
+        held.add(holder)
+        return ""
+
+    async def release(self, assignment_id: str, holder: str) -> None:
+        self.holders.get(assignment_id, set()).discard(holder)
+
+
+@dataclass
 class World:
     """What the other services tell bidding, which changes between two runs."""
 
     seats_filled: dict[str, int]
     committed: dict[str, int]  # employee id -> share of time promised since
+    ledger: LedgerInMemory = field(default_factory=LedgerInMemory)
+    seats: SeatsInMemory = field(default_factory=SeatsInMemory)
 
 
 class StaticCatalog:
@@ -104,6 +160,9 @@ class AnnouncementsCrashingAfter:
     def __init__(self, store: AggregateStore, saves: int) -> None:
         self._store = store
         self._left = saves
+
+    async def load(self, aggregate_id: str) -> Stored | None:
+        return await self._store.load(aggregate_id)
 
     async def save(
         self,
@@ -227,6 +286,8 @@ async def start_process(
         announcements,
         chunks,
         results,
+        world.ledger,
+        world.seats,
         bidders_per_chunk=70,  # four chunks of results
     )
     bids = Bids(rounds_store, wallets, catalog, bidders, balances, queries, clock)
@@ -269,7 +330,7 @@ def _snapshot(employee_id: str, committed: dict[str, int]) -> ProfileSnapshot:
 
 
 async def _closed_round_with_bids(
-    database: Database, status: RoundStatus = RoundStatus.CLOSED
+    database: Database, status: RoundStatus = RoundStatus.CLOSED, round_id: str = ROUND_ID
 ) -> None:
     """A round just closed (or about to): every bidder ranked all three assignments."""
     terms = RoundTerms(
@@ -281,7 +342,7 @@ async def _closed_round_with_bids(
         carry_over_cap=30,
     )
     round_ = Round(
-        round_id=ROUND_ID,
+        round_id=round_id,
         terms=terms,
         status=status,
         seed=7,
@@ -289,7 +350,7 @@ async def _closed_round_with_bids(
         created_at=CLOSED_AT - timedelta(days=7),
         bidders=BIDDERS,
     )
-    await _rounds_store(database).create(ROUND_ID, round_)
+    await _rounds_store(database).create(round_id, round_)
     rng = random.Random(3)
     wallets: list[tuple[str, dict[str, Any], list[EventPayload]]] = []
     for index in range(BIDDERS):
@@ -297,7 +358,7 @@ async def _closed_round_with_bids(
         order = rng.sample(ASSIGNMENTS, k=3)
         points = [rng.randint(1, 30) for _ in order]
         wallet = Wallet(
-            round_id=ROUND_ID,
+            round_id=round_id,
             employee_id=employee_id,
             budget=BUDGET,
             bids=[
@@ -311,7 +372,7 @@ async def _closed_round_with_bids(
                 due_at=CLOSED_AT,
             ),
         )
-        wallets.append((wallet_id(ROUND_ID, employee_id), wallet.model_dump(mode="json"), []))
+        wallets.append((wallet_id(round_id, employee_id), wallet.model_dump(mode="json"), []))
     await AggregateStore(database["wallets"], source="bidding", registry=REGISTRY).create_many(
         wallets
     )
@@ -327,13 +388,13 @@ async def _announced(database: Database) -> list[tuple[str, str, int]]:
     return found
 
 
-async def _round(database: Database) -> Round:
-    return (await _rounds_store(database).load(ROUND_ID)).value
+async def _round(database: Database, round_id: str = ROUND_ID) -> Round:
+    return (await _rounds_store(database).load(round_id)).value
 
 
-async def _wallets(database: Database) -> dict[str, tuple[Wallet, int]]:
+async def _wallets(database: Database, round_id: str = ROUND_ID) -> dict[str, tuple[Wallet, int]]:
     queries = MongoQueries(database["rounds"], database["wallets"])
-    return {w.value.employee_id: (w.value, w.version) for w in await queries.wallets_of(ROUND_ID)}
+    return {w.value.employee_id: (w.value, w.version) for w in await queries.wallets_of(round_id)}
 
 
 async def _assert_results_agree_with_the_announced_awards(database: Database) -> None:
@@ -390,6 +451,79 @@ async def test_a_clearing_killed_after_the_first_award_chunk_is_finished_from_wh
         (a.assignment_id, a.employee_id, a.points) for a in died.awards
     ), "every stored award announced exactly once"
     await _assert_results_agree_with_the_announced_awards(mongo_database)
+
+
+async def test_awards_the_ledger_refuses_are_withdrawn_once_with_their_points_returned(
+    mongo_database: Database,
+) -> None:
+    """The free time clearing read is old news by the time awards go out: each award
+    reserves its time in the ledger first, and one refused never goes out. A
+    clearing killed between two batches is finished without asking again about
+    the batch it created, and with the same answers about the one it did not."""
+    await _closed_round_with_bids(mongo_database)
+    world = World(seats_filled={}, committed={})
+    # Promised elsewhere after clearing read their free time: no room left.
+    world.ledger.room = {f"e{index:03d}": 0 for index in range(0, BIDDERS, 3)}
+    first = await start_process(mongo_database, world, CLOSED_AT, announcements_until_crash=1)
+    with pytest.raises(Crash):
+        await first.sweep()
+    later = CLOSED_AT + STALE_CLEARING + timedelta(minutes=1)
+    await (await start_process(mongo_database, world, later)).sweep()
+
+    cleared = await _round(mongo_database)
+    assert cleared.status is RoundStatus.CLEARED
+    assert cleared.results_written
+    refused = {(a.assignment_id, a.employee_id) for a in cleared.awards}
+    refused = {(a, e) for a, e in refused if e in world.ledger.room}
+    assert refused, "nobody was refused: the test tests nothing"
+    assert {(w.assignment_id, w.employee_id) for w in cleared.withdrawn_awards} == refused
+    assert all("above the limit of 0%" in w.reason for w in cleared.withdrawn_awards)
+    standing = [a for a in cleared.awards if (a.assignment_id, a.employee_id) not in refused]
+    announced = await _announced(mongo_database)
+    assert Counter(announced) == Counter(
+        (a.assignment_id, a.employee_id, a.points) for a in standing
+    )
+    # Profiles holds the time of exactly the announced awards.
+    assert set(world.ledger.held) == {award_promise(ROUND_ID, a, e) for a, e, _ in announced}
+    before_crash = cleared.awards[:AWARDS_PER_BATCH]
+    assert {
+        world.ledger.sends[award_promise(ROUND_ID, a.assignment_id, a.employee_id)]
+        for a in before_crash
+    } == {1}, "the batch created before the crash was asked about again"
+    await _assert_results_agree_with_the_announced_awards(mongo_database)
+    wallets = await _wallets(mongo_database)
+    for assignment_id, employee_id in refused:
+        result = wallets[employee_id][0].result
+        assert result is not None
+        outcome = next(o for o in result.outcomes if o.assignment_id == assignment_id)
+        assert not outcome.won
+        assert "withdrawn" in outcome.reason
+
+
+async def test_two_rounds_over_the_same_assignments_never_award_a_seat_twice(
+    mongo_database: Database,
+) -> None:
+    """Both rounds computed their awards from the same free seats; the seats are
+    postings', held one by one before each award goes out, so the round that
+    clears second finds them gone and withdraws its awards, points returned."""
+    await _closed_round_with_bids(mongo_database)
+    await _closed_round_with_bids(mongo_database, round_id="round-two")
+    world = World(seats_filled={}, committed={})
+    await (await start_process(mongo_database, world, CLOSED_AT)).sweep()
+
+    first, second = await _round(mongo_database), await _round(mongo_database, "round-two")
+    assert (first.status, second.status) == (RoundStatus.CLEARED, RoundStatus.CLEARED)
+    assert len(first.awards) == len(second.awards) == 3 * SEATS
+    assert first.withdrawn_awards == []
+    assert len(second.withdrawn_awards) == 3 * SEATS
+    assert all("the seat went to another award" in w.reason for w in second.withdrawn_awards)
+    assert {a: len(h) for a, h in world.seats.holders.items()} == dict.fromkeys(ASSIGNMENTS, SEATS)
+    announced = await _announced(mongo_database)
+    assert len(announced) == 3 * SEATS, "a seat was announced twice"
+    assert all(key.startswith(f"award:{ROUND_ID}:") for key in world.ledger.held)
+    for wallet, _ in (await _wallets(mongo_database, "round-two")).values():
+        assert wallet.result is not None
+        assert (wallet.result.awarded, wallet.result.points_spent) == ([], 0)
 
 
 @pytest.mark.parametrize("crash_at", ["half-way through a chunk", "before marking a chunk"])

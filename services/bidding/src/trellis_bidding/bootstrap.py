@@ -15,7 +15,8 @@ from pymongo import AsyncMongoClient
 
 from trellis_bidding.adapters.mongo_bidding import MongoBalances, MongoKeyed, MongoQueries
 from trellis_bidding.adapters.mongo_results import MongoResultChunks
-from trellis_bidding.adapters.postings_client import PostingsFits
+from trellis_bidding.adapters.postings_client import PostingsFits, PostingsSeats
+from trellis_bidding.adapters.profiles_ledger import ProfilesLedger
 from trellis_bidding.app.bids import Bids
 from trellis_bidding.app.clearing import Clearing
 from trellis_bidding.app.read_models import Bidders, Catalog
@@ -47,6 +48,7 @@ from trellis_shared.mongo.aggregate_store import AggregateStore
 from trellis_shared.mongo.client import make_client
 from trellis_shared.mongo.model_store import ModelStore
 from trellis_shared.mongo.outbox import FastStreamPublisher, OutboxRelay
+from trellis_shared.peers.profiles import ProfilesClient
 
 SOURCE = "bidding"
 SERVICE_CALLER = Principal("bidding", frozenset({"service"}))
@@ -70,6 +72,7 @@ class BiddingApp:
     bids: Bids
     clearing: Clearing
     postings_client: ServiceClient
+    profiles_client: ServiceClient
     grpc: GrpcServer
     sweep_interval_s: float
     # The catalog and bidders every replica keeps whole (run_service starts them
@@ -144,6 +147,14 @@ def build_app(
         caller=SERVICE_CALLER,
         timeout_s=60.0,
     )
+    profiles_client = ServiceClient(
+        peer="profiles",
+        address=settings.profiles_addr,
+        setting="TRELLIS_PROFILES_ADDR",
+        codec=codec,
+        caller=SERVICE_CALLER,
+        timeout_s=10.0,
+    )
     rounds = Rounds(rounds_store, queries, catalog, clock)
     bids = Bids(
         rounds_store,
@@ -167,6 +178,8 @@ def build_app(
         announcements,
         result_chunks,
         ResultWriter(rounds_store, wallets, queries, result_chunks, balances, clock),
+        ProfilesLedger(ProfilesClient(profiles_client)),
+        PostingsSeats(postings_client),
     )
 
     async def on_posting(envelope: Envelope, record: ConsumedRecord) -> None:
@@ -226,6 +239,7 @@ def build_app(
         bids=bids,
         clearing=clearing,
         postings_client=postings_client,
+        profiles_client=profiles_client,
         grpc=grpc_server,
         sweep_interval_s=settings.bidding_sweep_interval_s,
         readers=readers,

@@ -17,6 +17,10 @@ class BiddingSettings(TrellisSettings):
     postings_addr: str = Field(
         default="localhost:50052", description="the postings service (skill-fit scores)"
     )
+    profiles_addr: str = Field(
+        default="localhost:50051",
+        description="the profiles service (the ledger each award's time is reserved in)",
+    )
     bidding_release_wait_working_days: int = Field(
         default=5, ge=0, le=60, description="an unanswered release approves itself after this"
     )

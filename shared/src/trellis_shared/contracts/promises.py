@@ -21,3 +21,9 @@ def award_promise(round_id: str, assignment_id: str, employee_id: str) -> str:
 def mentorship_promise(match_id: str) -> str:
     """The mentor's time for an accepted mentorship."""
     return f"mentorship:{match_id}"
+
+
+def award_seat_holder(round_id: str, employee_id: str) -> str:
+    """Who holds a stretch assignment's seat in postings for a bidding award: the
+    award's event and bidding's HoldSeat before it name the same holder."""
+    return f"award:{round_id}:{employee_id}"

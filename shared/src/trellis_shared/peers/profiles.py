@@ -4,11 +4,10 @@ the skills taxonomy."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
 import grpc
 from google.protobuf import json_format
@@ -17,13 +16,9 @@ from grpc import aio
 from trellis.profiles.v1 import profiles_pb2 as pb
 from trellis.profiles.v1 import profiles_pb2_grpc as rpc
 from trellis_shared.contracts.profiles import ProfileSnapshot
-from trellis_shared.errors import Unavailable
 from trellis_shared.grpc.client import ServiceClient
+from trellis_shared.grpc.retrying import retrying
 from trellis_shared.grpc.status import field_violations_from_trailers
-
-Reply = TypeVar("Reply")
-# ABORTED: the ledger's write lost a race too often; RESOURCE_EXHAUSTED: overload.
-TRANSIENT = frozenset({grpc.StatusCode.ABORTED, grpc.StatusCode.RESOURCE_EXHAUSTED})
 
 
 @dataclass(frozen=True)
@@ -43,29 +38,8 @@ class TimeReservation:
 
 
 # Reservations and releases are idempotent by key, so a call that may or may not
-# have landed is simply sent again; these bound how long a caller waits.
-RETRY_FIRST_WAIT_S = 0.1
-RETRY_MAX_WAIT_S = 2.0
+# have landed is simply sent again, for up to this long by default.
 RETRY_PATIENCE_S = 15.0
-
-
-async def _retried(call: Callable[[], Awaitable[Reply]], patience_s: float) -> Reply:
-    """Send again on a transient failure (the peer down, overloaded, a timeout),
-    waiting a capped, doubling time, for up to `patience_s`; then give up."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + patience_s
-    wait = RETRY_FIRST_WAIT_S
-    while True:
-        try:
-            return await call()
-        except Unavailable:
-            if loop.time() + wait > deadline:
-                raise
-        except aio.AioRpcError as error:
-            if error.code() not in TRANSIENT or loop.time() + wait > deadline:
-                raise
-        await asyncio.sleep(wait)
-        wait = min(wait * 2, RETRY_MAX_WAIT_S)
 
 
 def snapshot_from(profile: pb.Profile) -> ProfileSnapshot:
@@ -148,7 +122,7 @@ class ProfilesClient:
             ends_on=ends_on.isoformat(),
         )
         try:
-            reply = await _retried(lambda: self._client.call(stub.ReserveTime, request), patience_s)
+            reply = await retrying(lambda: self._client.call(stub.ReserveTime, request), patience_s)
         except aio.AioRpcError as error:
             if error.code() is not grpc.StatusCode.FAILED_PRECONDITION:
                 raise
@@ -169,7 +143,7 @@ class ProfilesClient:
         the promise was not made after all and may be made again later."""
         stub = rpc.LedgerServiceStub(self._client.channel)
         request = pb.ReleaseTimeRequest(employee_id=employee_id, key=key, undo=undo)
-        reply = await _retried(lambda: self._client.call(stub.ReleaseTime, request), patience_s)
+        reply = await retrying(lambda: self._client.call(stub.ReleaseTime, request), patience_s)
         return reply.freed
 
     async def unknown_skills(self, skill_ids: Sequence[str]) -> list[str]:

@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from pymongo import ASCENDING, ReplaceOne, UpdateOne
+from pymongo import ASCENDING, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError
 
 from trellis_bidding.domain.rounds import Round, RoundStatus
 from trellis_bidding.domain.wallets import Wallet
+from trellis_shared.errors import Unavailable
 from trellis_shared.mongo.model_store import Versioned
 
 FIELDS = {"version": 1, "state": 1}
@@ -20,6 +22,8 @@ FIELDS = {"version": 1, "state": 1}
 # (measured; every later query on it hangs until FerretDB restarts).
 STATEMENTS_PER_COMMAND = 50
 SETTLED = [RoundStatus.CLEARED.value, RoundStatus.CANCELLED.value]
+# Concurrent draws and credits of one person's points before giving up.
+MAX_DRAW_ATTEMPTS = 50
 
 
 class MongoQueries:
@@ -107,21 +111,80 @@ class MongoKeyed:
 
 
 class MongoBalances:
+    """Points carried over between rounds: one document per employee with
+    `carried` (points in no round yet), `drawn.<round>` (taken into that round's
+    budget, once) and `credited.<round>` (returned by that round's clearing,
+    once). Every change is one conditional write of that document, so two rounds
+    open at the same time never both spend the same points, and one round's
+    clearing adds to what another's returned instead of overwriting it."""
+
     def __init__(self, collection: AsyncCollection[dict[str, Any]]) -> None:
         self._collection = collection
 
     async def carried(self, employee_id: str) -> int:
         document = await self._collection.find_one({"_id": employee_id})
-        return int(document["carried"]) if document else 0
+        return int(document.get("carried", 0)) if document else 0
 
-    async def set_carried(self, updates: dict[str, int]) -> None:
-        # Idempotent (the same values whoever writes them), so bulk and unlocked.
+    async def credited(self, employee_id: str, round_id: str) -> int | None:
+        document = await self._collection.find_one({"_id": employee_id})
+        found = (document or {}).get("credited", {}).get(round_id)
+        return None if found is None else int(found)
+
+    async def draw(self, employee_id: str, round_id: str) -> int:
+        for _ in range(MAX_DRAW_ATTEMPTS):
+            document = await self._collection.find_one({"_id": employee_id})
+            if document is None:
+                try:
+                    await self._collection.insert_one(
+                        {"_id": employee_id, "carried": 0, "drawn": {round_id: 0}}
+                    )
+                    return 0
+                except DuplicateKeyError:
+                    continue  # created meanwhile: read it
+            drawn = document.get("drawn", {})
+            if round_id in drawn:
+                return int(drawn[round_id])  # drawn already: the same answer
+            points = int(document.get("carried", 0))
+            # Conditional on the points read: a credit or another round's draw in
+            # between makes this miss, and we read again.
+            taken = await self._collection.update_one(
+                {"_id": employee_id, "carried": points, f"drawn.{round_id}": {"$exists": False}},
+                {"$set": {"carried": 0, f"drawn.{round_id}": points}},
+            )
+            if taken.modified_count:
+                return points
+        raise Unavailable(f"{employee_id}'s carried points are too busy; try again")
+
+    async def undraw(self, employee_id: str, round_id: str) -> None:
+        document = await self._collection.find_one({"_id": employee_id})
+        drawn = (document or {}).get("drawn", {})
+        if round_id not in drawn:
+            return
+        points = int(drawn[round_id])
+        await self._collection.update_one(
+            {"_id": employee_id, f"drawn.{round_id}": points},
+            {"$inc": {"carried": points}, "$unset": {f"drawn.{round_id}": ""}},
+        )
+
+    async def credit(self, round_id: str, updates: dict[str, int]) -> None:
         items = sorted(updates.items())
         for start in range(0, len(items), STATEMENTS_PER_COMMAND):
+            part = items[start : start + STATEMENTS_PER_COMMAND]
+            # Documents first (idempotent), then each credit once per round.
             await self._collection.bulk_write(
                 [
-                    ReplaceOne({"_id": key}, {"_id": key, "carried": carried}, upsert=True)
-                    for key, carried in items[start : start + STATEMENTS_PER_COMMAND]
+                    UpdateOne({"_id": key}, {"$setOnInsert": {"carried": 0}}, upsert=True)
+                    for key, _ in part
+                ],
+                ordered=False,
+            )
+            await self._collection.bulk_write(
+                [
+                    UpdateOne(
+                        {"_id": key, f"credited.{round_id}": {"$exists": False}},
+                        {"$inc": {"carried": points}, "$set": {f"credited.{round_id}": points}},
+                    )
+                    for key, points in part
                 ],
                 ordered=False,
             )

@@ -16,6 +16,7 @@ from trellis_shared.errors import (
     InvalidArgument,
     NotFound,
     PermissionDenied,
+    TrellisError,
     Unavailable,
 )
 from trellis_shared.events import EventPayload
@@ -63,9 +64,12 @@ class Bids:
                 f"{round_.terms.opens_at.isoformat()} to {round_.terms.closes_at.isoformat()}"
             )
         self._check_time(viewer.subject, entries)
-        budget = round_.terms.budget + min(
-            await self._balances.carried(viewer.subject), round_.terms.carry_over_cap
-        )
+        key = wallet_id(round_id, viewer.subject)
+        # The carried points go into one round only: taken (once per round) when
+        # the wallet is made, so a round open beside this one finds them gone.
+        made = await self._wallets.find(key) is not None
+        drawn = 0 if made else await self._balances.draw(viewer.subject, round_id)
+        budget = round_.terms.budget + min(drawn, round_.terms.carry_over_cap)
 
         facts = self._bidders.get(viewer.subject)
         manager_id = facts.manager_id if facts else ""
@@ -82,6 +86,7 @@ class Bids:
                 round_id=round_id,
                 employee_id=viewer.subject,
                 budget=budget,
+                carried_in=drawn,
                 updated_at=now,
                 release=release,
             )
@@ -96,12 +101,14 @@ class Bids:
             wallet.updated_at = now
             return []
 
-        return await self._wallets.apply(
-            wallet_id(round_id, viewer.subject),
-            change,
-            create=fresh,
-            expected_version=expected_version,
-        )
+        try:
+            return await self._wallets.apply(
+                key, change, create=fresh, expected_version=expected_version
+            )
+        except TrellisError:
+            if not made and await self._wallets.find(key) is None:
+                await self._balances.undraw(viewer.subject, round_id)  # no wallet: give back
+            raise
 
     def _check_time(self, employee_id: str, entries: list[BidEntry]) -> None:
         """Refuse at once what could never be awarded: more time than is free."""
@@ -167,7 +174,9 @@ class Bids:
             raise PermissionDenied("only the assignment's owner or hr_admin sees its winners")
         round_.require(RoundStatus.CLEARED, action="list winners")
         return [
-            (a.employee_id, a.points) for a in round_.awards if a.assignment_id == assignment_id
+            (a.employee_id, a.points)
+            for a in round_.standing_awards
+            if a.assignment_id == assignment_id
         ]
 
     async def releases_waiting(self, viewer: Principal) -> list[tuple[Round, Wallet]]:

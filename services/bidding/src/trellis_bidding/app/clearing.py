@@ -15,10 +15,18 @@ replica once its claim is stale, from what is stored, because the inputs
 Awards are announced in chunks: each chunk is one document of its own (an
 announcement: at most AWARDS_PER_BATCH events of the stored list, keyed by the
 round and the batch number) created with "must not exist", so no award is
-announced twice. Small documents keep the relay cheap: it marks each event
-sent with a write of the document holding it. The round then turns `cleared`
-with its one `round.cleared` event, and the wallet results are written
-(result_writing), repaired by the sweep if this process dies meanwhile.
+announced twice. Before a batch is created, each of its awards holds its seat in
+postings (which owns the seats) and reserves the winner's time in the profiles
+ledger (ADR 0015, which owns the sum): the result was computed from free seats
+and free time read earlier, and another round or an accepted gig may have taken
+them since. A refused award is withdrawn, stored in the batch with the
+ledger's reason and never announced; a re-run finds the batch and asks nothing
+again, and the reservations it re-sends for a batch not yet created are answered
+as before (the keys name round, assignment and winner). Small documents keep
+the relay cheap: it marks each event sent with a write of the document holding
+it. The round then turns `cleared` with its one `round.cleared` event, and the
+wallet results are written (result_writing), repaired by the sweep if this
+process dies meanwhile.
 """
 
 from __future__ import annotations
@@ -28,7 +36,14 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 
-from trellis_bidding.app.ports import Announcements, FitScores, Queries, ResultChunks
+from trellis_bidding.app.ports import (
+    Announcements,
+    FitScores,
+    Queries,
+    ResultChunks,
+    Seats,
+    TimeLedger,
+)
 from trellis_bidding.app.read_models import Bidders, Catalog
 from trellis_bidding.app.result_writing import ResultWriter
 from trellis_bidding.app.rounds import require_hr
@@ -50,8 +65,10 @@ from trellis_bidding.domain.inputs import (
 from trellis_bidding.domain.rounds import Award, Round, RoundStatus
 from trellis_bidding.domain.stability import envy_count, find_blocking_pairs
 from trellis_bidding.domain.wallets import Wallet
+from trellis_bidding.domain.withdrawn_awards import WithdrawnAward
 from trellis_shared.contracts.bidding import AssignmentAwarded
 from trellis_shared.contracts.common import SkillLevel
+from trellis_shared.contracts.promises import award_promise, award_seat_holder
 from trellis_shared.errors import FailedPrecondition, StaleVersion
 from trellis_shared.events import EventPayload
 from trellis_shared.grpc.tokens import Principal
@@ -75,6 +92,8 @@ class Clearing:
         announcements: Announcements,
         chunks: ResultChunks,
         results: ResultWriter,
+        ledger: TimeLedger,
+        seats: Seats,
         bidders_per_chunk: int = MAX_BIDDERS_PER_CHUNK,
     ) -> None:
         self._rounds = rounds_store
@@ -86,6 +105,8 @@ class Clearing:
         self._announcements = announcements
         self._chunks = chunks
         self._results = results
+        self._ledger = ledger
+        self._seats = seats
         self._bidders_per_chunk = bidders_per_chunk
 
     async def clear_as(self, viewer: Principal, round_id: str) -> Versioned[Round]:
@@ -119,7 +140,8 @@ class Clearing:
         else:
             recorded = await self._compute_and_record(claimed.value, claim)
         await self._announce(recorded.value)
-        await self._rounds.apply(round_id, self._finish)
+        withdrawn = await self._withdrawn(recorded.value)
+        await self._rounds.apply(round_id, lambda r: self._finish(r, withdrawn))
         return await self._results.write(round_id)
 
     async def write_pending_results(self) -> list[str]:
@@ -132,8 +154,8 @@ class Clearing:
                 complete.append(round_id)
         return complete
 
-    def _finish(self, round_: Round) -> list[EventPayload]:
-        return rounds.finish_clearing(round_, self._clock())
+    def _finish(self, round_: Round, withdrawn: list[WithdrawnAward]) -> list[EventPayload]:
+        return rounds.finish_clearing(round_, self._clock(), withdrawn)
 
     async def _compute_and_record(self, round_: Round, claim: str) -> Versioned[Round]:
         """Clear from the current inputs, store the result under this attempt, and
@@ -232,19 +254,105 @@ class Clearing:
         return clear_round(assignments, bidders, bids, settings)
 
     async def _announce(self, round_: Round) -> None:
-        """The recorded awards' events, batch by batch, each batch created once."""
+        """The recorded awards, batch by batch: each award's time reserved in the
+        profiles ledger, then the batch created once with the events of those
+        granted and the refused ones withdrawn (stored, with the reason)."""
         for index, start in enumerate(range(0, len(round_.awards), AWARDS_PER_BATCH)):
+            batch_id = _batch_id(round_.round_id, index)
+            if await self._announcements.load(batch_id) is not None:
+                continue  # decided and announced already, by a clearing that died
             chunk = round_.awards[start : start + AWARDS_PER_BATCH]
+            granted, withdrawn = await self._reserve(round_, chunk)
             try:
                 await self._announcements.save(
-                    f"{round_.round_id}:awards:{index:05d}",
-                    {"round_id": round_.round_id, "batch": index, "awards": len(chunk)},
+                    batch_id,
+                    {
+                        "round_id": round_.round_id,
+                        "batch": index,
+                        "awards": len(granted),
+                        "withdrawn": [w.model_dump(mode="json") for w in withdrawn],
+                    },
                     expected_version=0,
-                    events=[self._award_event(round_, a) for a in chunk],
+                    events=[self._award_event(round_, a) for a in granted],
                     subject=round_.round_id,  # one key per round, as before
                 )
             except StaleVersion:
-                continue  # announced already, by a clearing that died or runs beside us
+                # A clearing running beside us decided this batch first; its
+                # decision stands, and what it withdrew must not stay reserved.
+                await self._release(round_, await self._withdrawn_in(batch_id))
+
+    async def _reserve(
+        self, round_: Round, awards: list[Award]
+    ) -> tuple[list[Award], list[WithdrawnAward]]:
+        """Each award's seat (postings) and time (profiles), one award at a time in
+        the stored order, so that of two awards of one person that do not both
+        fit, the same one always stands."""
+        granted: list[Award] = []
+        withdrawn: list[WithdrawnAward] = []
+        for award in awards:
+            why_not = await self._hold_seat_and_time(round_, award)
+            if not why_not:
+                granted.append(award)
+                continue
+            log.warning(
+                "round %s: award of %s to %s withdrawn: %s",
+                round_.round_id,
+                award.assignment_id,
+                award.employee_id,
+                why_not,
+            )
+            withdrawn.append(
+                WithdrawnAward(
+                    assignment_id=award.assignment_id,
+                    employee_id=award.employee_id,
+                    points=award.points,
+                    reason=why_not,
+                )
+            )
+        return granted, withdrawn
+
+    async def _hold_seat_and_time(self, round_: Round, award: Award) -> str:
+        """ "" when both are held for the award; else why not (nothing kept)."""
+        holder = award_seat_holder(round_.round_id, award.employee_id)
+        taken = await self._seats.hold(award.assignment_id, holder, award.employee_id)
+        if taken:
+            return f"the seat went to another award meanwhile ({taken})"
+        event = self._award_event(round_, award)
+        answer = await self._ledger.reserve(
+            award.employee_id,
+            key=_award_key(round_, award),
+            reference=award.assignment_id,
+            share_pct=event.share_pct,
+            starts_on=event.starts_on,
+            ends_on=event.ends_on,
+        )
+        if answer.granted:
+            return ""
+        await self._seats.release(award.assignment_id, holder)
+        return f"your time was promised elsewhere meanwhile ({answer.reason})"
+
+    async def _release(self, round_: Round, withdrawn: list[WithdrawnAward]) -> None:
+        for item in withdrawn:
+            award = Award(
+                assignment_id=item.assignment_id, employee_id=item.employee_id, points=item.points
+            )
+            await self._ledger.release(item.employee_id, _award_key(round_, award))
+            holder = award_seat_holder(round_.round_id, item.employee_id)
+            await self._seats.release(item.assignment_id, holder)
+
+    async def _withdrawn_in(self, batch_id: str) -> list[WithdrawnAward]:
+        stored = await self._announcements.load(batch_id)
+        entries = stored.state.get("withdrawn", []) if stored is not None else []
+        return [WithdrawnAward.model_validate(entry) for entry in entries]
+
+    async def _withdrawn(self, round_: Round) -> list[WithdrawnAward]:
+        """Every withdrawal the announcement batches stored (read back: another
+        clearing may have decided some of them)."""
+        batches = range(0, len(round_.awards), AWARDS_PER_BATCH)
+        found: list[WithdrawnAward] = []
+        for index, _ in enumerate(batches):
+            found += await self._withdrawn_in(_batch_id(round_.round_id, index))
+        return found
 
     def _award_event(self, round_: Round, award: Award) -> AssignmentAwarded:
         entry = self._catalog.get(award.assignment_id)
@@ -261,6 +369,14 @@ class Clearing:
             points_spent=award.points,
             skills=[SkillLevel(skill_id=s, level=1) for s in (entry.skill_ids if entry else [])],
         )
+
+
+def _batch_id(round_id: str, index: int) -> str:
+    return f"{round_id}:awards:{index:05d}"
+
+
+def _award_key(round_: Round, award: Award) -> str:
+    return award_promise(round_.round_id, award.assignment_id, award.employee_id)
 
 
 def _claim(round_: Round, now: datetime, claim: str) -> list[EventPayload]:

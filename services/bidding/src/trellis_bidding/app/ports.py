@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from trellis_bidding.domain.clearing_record import BidderResult
 from trellis_bidding.domain.rounds import Round
 from trellis_bidding.domain.wallets import Wallet
 from trellis_shared.events import EventPayload
+from trellis_shared.mongo.aggregate_store import Stored
 from trellis_shared.mongo.model_store import Versioned
+from trellis_shared.peers.profiles import TimeReservation
 
 
 class FitScores(Protocol):
@@ -42,13 +44,53 @@ class Queries(Protocol):
 class Balances(Protocol):
     """Points carried over between rounds, per employee."""
 
-    async def carried(self, employee_id: str) -> int: ...
+    async def carried(self, employee_id: str) -> int:
+        """Points in no round yet."""
 
-    async def set_carried(self, updates: dict[str, int]) -> None: ...
+    async def draw(self, employee_id: str, round_id: str) -> int:
+        """Take every carried point into this round's budget, once per round
+        (again: the same answer); another round finds them gone."""
+
+    async def undraw(self, employee_id: str, round_id: str) -> None:
+        """The round's wallet was never made: its drawn points go back."""
+
+    async def credit(self, round_id: str, updates: dict[str, int]) -> None:
+        """Add what this round's clearing returned, once per round and person."""
+
+
+class Seats(Protocol):
+    """Postings' seats of stretch assignments, held for awards before they go out."""
+
+    async def hold(self, assignment_id: str, holder: str, employee_id: str) -> str:
+        """ "" when the seat is held for `holder` (idempotent), else why not, in words."""
+
+    async def release(self, assignment_id: str, holder: str) -> None:
+        """Give back a seat held for an award that is not announced (idempotent)."""
+
+
+class TimeLedger(Protocol):
+    """The profiles ledger, which owns the sum of everyone's promised time."""
+
+    async def reserve(
+        self,
+        employee_id: str,
+        *,
+        key: str,
+        reference: str,
+        share_pct: int,
+        starts_on: date,
+        ends_on: date,
+    ) -> TimeReservation:
+        """Take the time of an award (idempotent by key); refused: why, in words."""
+
+    async def release(self, employee_id: str, key: str) -> None:
+        """Give back for good the time reserved under `key`."""
 
 
 class Announcements(Protocol):
     """Documents that carry events out (an AggregateStore with its own relay)."""
+
+    async def load(self, aggregate_id: str) -> Stored | None: ...
 
     async def save(
         self,

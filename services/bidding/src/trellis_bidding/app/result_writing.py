@@ -2,11 +2,13 @@
 
 The round is `cleared` once its awards are announced; each bidder's result and
 carried points are then copied from the stored chunks onto their wallet and
-balance. Any replica may do it, the clearer right away and every replica's
-sweep until the round says `results_written`: each chunk is claimed in the
-database with a lease (a dead writer's lease runs out), and every write is
-idempotent (a result already on the wallet is skipped, carried points are set,
-never added), so a chunk written twice changes nothing the second time.
+balance, less any award the ledger refused when it was about to be announced
+(withdrawn_awards: not won, its points returned). Any replica may do it, the
+clearer right away and every replica's sweep until the round says
+`results_written`: each chunk is claimed in the database with a lease (a dead
+writer's lease runs out), and every write is idempotent (a result already on
+the wallet is skipped, carried points are set, never added), so a chunk written
+twice changes nothing the second time.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from trellis_bidding.domain.clearing_record import BidderResult, result_chunk_id
 from trellis_bidding.domain.release import AUTO
 from trellis_bidding.domain.rounds import Round
 from trellis_bidding.domain.wallets import Result, Wallet, wallet_id
+from trellis_bidding.domain.withdrawn_awards import without_withdrawn
 from trellis_shared.events import EventPayload
 from trellis_shared.mongo.model_store import ModelStore, Versioned
 
@@ -68,12 +71,33 @@ class ResultWriter:
                 continue  # written already, or another writer holds it
             if wallets is None:
                 wallets = {w.value.employee_id: w for w in await self._queries.wallets_of(round_id)}
-            await self._write_chunk(round_id, results, wallets)
+            standing = [
+                without_withdrawn(
+                    item,
+                    round_.withdrawn_awards,
+                    round_.terms.budget,
+                    round_.terms.carry_over_cap,
+                )
+                for item in results
+            ]
+            await self._write_chunk(round_id, standing, wallets)
             await self._chunks.mark_written(key)
         for key in keys:
             if not await self._chunks.written(key):
                 return await self._rounds.load(round_id)  # the sweep comes back for it
+        await self._return_unused_points(round_id)
         return await self._rounds.apply(round_id, rounds.results_complete)
+
+    async def _return_unused_points(self, round_id: str) -> None:
+        """Wallets left without bids took no part: the carried points they drew
+        go back whole (idempotent, like every credit)."""
+        unused = {
+            w.value.employee_id: w.value.carried_in
+            for w in await self._queries.wallets_of(round_id)
+            if not w.value.bids and w.value.carried_in
+        }
+        if unused:
+            await self._balances.credit(round_id, unused)
 
     async def _write_chunk(
         self,
@@ -98,8 +122,9 @@ class ResultWriter:
             for key, _, target in changed:
                 assert target.result is not None
                 await self._wallets.apply(key, _attacher(target.result))
-        # Set, never added: writing a chunk again cannot double anyone's points.
-        await self._balances.set_carried({item.employee_id: item.carried for item in results})
+        # Once per round and person: writing a chunk again cannot double anyone's
+        # points, and another round's clearing adds its own beside them.
+        await self._balances.credit(round_id, {item.employee_id: item.carried for item in results})
 
 
 def _holds(wallet: Wallet, result: Result) -> bool:

@@ -18,6 +18,7 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from trellis_bidding.domain.withdrawn_awards import WithdrawnAward
 from trellis_shared.contracts.bidding import RoundCleared, RoundClosed, RoundOpened
 from trellis_shared.errors import FailedPrecondition
 from trellis_shared.events import EventPayload
@@ -116,6 +117,15 @@ class Round(BaseModel):
     envy: int = 0
     points_spent: int = 0
     results_written: bool = False  # every bidder's result and carried points are written
+    # Awards the ledger refused when they were about to be announced (set when
+    # the round turns cleared, from the announcement batches that decided them).
+    withdrawn_awards: list[WithdrawnAward] = []
+
+    @property
+    def standing_awards(self) -> list[Award]:
+        """The awards announced: the computed ones less those withdrawn."""
+        gone = {(w.assignment_id, w.employee_id) for w in self.withdrawn_awards}
+        return [a for a in self.awards if (a.assignment_id, a.employee_id) not in gone]
 
     def require(self, *allowed: RoundStatus, action: str) -> None:
         if self.status not in allowed:
@@ -219,9 +229,12 @@ def record_result(
     return True
 
 
-def finish_clearing(round_: Round, now: datetime) -> list[EventPayload]:
-    """Every award announced: the round is cleared (once). Wallet results are written
-    after this, from the stored result, and repaired by the sweep until complete."""
+def finish_clearing(
+    round_: Round, now: datetime, withdrawn: list[WithdrawnAward] | None = None
+) -> list[EventPayload]:
+    """Every award announced or withdrawn: the round is cleared (once). Wallet
+    results are written after this, from the stored result less the withdrawn
+    awards, and repaired by the sweep until complete."""
     if round_.status is RoundStatus.CLEARED:
         return []  # finished by a clearing that took over a stale claim
     round_.require(RoundStatus.CLEARING, action="finish clearing")
@@ -229,7 +242,9 @@ def finish_clearing(round_: Round, now: datetime) -> list[EventPayload]:
         raise FailedPrecondition("cannot finish clearing before its result is recorded")
     round_.status = RoundStatus.CLEARED
     round_.cleared_at = now
-    round_.awards_announced = len(round_.awards)
+    round_.withdrawn_awards = list(withdrawn or [])
+    round_.points_spent -= sum(w.points for w in round_.withdrawn_awards)
+    round_.awards_announced = len(round_.standing_awards)
     ids = round_.bidder_ids
     step = IDS_PER_CLEARED_EVENT
     chunks = [ids[start : start + step] for start in range(0, len(ids), step)]
@@ -239,7 +254,7 @@ def finish_clearing(round_: Round, now: datetime) -> list[EventPayload]:
             mode=round_.terms.mode.value,
             seed=round_.seed,
             bidders=round_.bidders,
-            awards=len(round_.awards),
+            awards=len(round_.standing_awards),
             employee_ids=chunk,
             part=part,
             parts=len(chunks) or 1,

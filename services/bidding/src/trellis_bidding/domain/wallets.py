@@ -66,6 +66,9 @@ class Wallet(BaseModel):
     round_id: str
     employee_id: str
     budget: int
+    # Carried points this round drew when the wallet was made (its budget has
+    # at most the cap of them); given back by the clearing if no bid stays.
+    carried_in: int = 0
     bids: list[BidEntry] = []
     updated_at: datetime
     release: Release | None = None

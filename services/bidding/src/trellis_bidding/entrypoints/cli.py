@@ -40,6 +40,7 @@ async def serve(settings: BiddingSettings) -> None:
         )
     finally:
         await app.postings_client.close()
+        await app.profiles_client.close()
 
 
 async def seed_demo(settings: BiddingSettings) -> str:

@@ -152,7 +152,7 @@ class RoundServicer(rpc.RoundServiceServicer):
             report=pb.RoundReport(
                 round=round_message(found),
                 bidders=round_.bidders,
-                awards=len(round_.awards),
+                awards=len(round_.standing_awards),
                 points_spent=round_.points_spent,
                 blocking_pairs=round_.blocking_pairs,
                 envy=round_.envy,
@@ -160,7 +160,7 @@ class RoundServicer(rpc.RoundServiceServicer):
                     pb.AwardLine(
                         assignment_id=a.assignment_id, employee_id=a.employee_id, points=a.points
                     )
-                    for a in round_.awards
+                    for a in round_.standing_awards
                 ],
             )
         )

@@ -15,7 +15,8 @@ from trellis_postings.domain.opportunity import (
     check_deadline,
     check_kind_rules,
 )
-from trellis_shared.errors import FieldViolation, InvalidArgument
+from trellis_shared.errors import FailedPrecondition, FieldViolation, InvalidArgument
+from trellis_shared.events import EventPayload
 from trellis_shared.grpc.tokens import Principal
 
 MAX_PAGE_SIZE = 100
@@ -133,3 +134,27 @@ class Opportunities:
     async def _require_manager(self, viewer: Principal, opportunity_id: str) -> None:
         stored = await self._changes.load(opportunity_id)
         access.require_manager(viewer, stored.opportunity)
+
+    async def hold_award_seat(
+        self, viewer: Principal, opportunity_id: str, holder: str, employee_id: str
+    ) -> Stored:
+        """A stretch seat for a bidding award, held before the award is announced:
+        one conditional write of the posting, so of two rounds that award its last
+        seat, one holds it and the other learns it is gone."""
+        access.require_service(viewer, "hold seats for awards")
+
+        def hold(opportunity: Opportunity) -> list[EventPayload]:
+            if opportunity.kind is not Kind.STRETCH:
+                raise FailedPrecondition(f"{opportunity_id} is not a stretch assignment")
+            return lifecycle.take_seat(opportunity, holder, employee_id, self._clock())
+
+        return await self._changes.apply(opportunity_id, hold)
+
+    async def release_award_seat(
+        self, viewer: Principal, opportunity_id: str, holder: str
+    ) -> Stored:
+        """The award the seat was held for was withdrawn before it was announced."""
+        access.require_service(viewer, "release seats held for awards")
+        return await self._changes.apply(
+            opportunity_id, lambda o: lifecycle.give_up_seat(o, holder)
+        )

@@ -24,6 +24,7 @@ from trellis_postings.domain.applications import Application, AppStatus, Release
 from trellis_postings.domain.opportunity import Kind, Opportunity, as_utc
 from trellis_postings.domain.policy import PostingsPolicy
 from trellis_shared.contracts.bidding import AssignmentAwarded
+from trellis_shared.contracts.promises import award_seat_holder
 from trellis_shared.errors import TrellisError
 from trellis_shared.events import EventPayload
 
@@ -157,7 +158,8 @@ class Timekeeping:
                 return []
             if opportunity.kind is not Kind.STRETCH:
                 raise ValueError(f"{opportunity.opportunity_id} is not a stretch assignment")
-            holder = f"award:{award.round_id}:{award.employee_id}"
+            # Bidding held this very seat before announcing (HoldSeat): a no-op then.
+            holder = award_seat_holder(award.round_id, award.employee_id)
             events = lifecycle.take_seat(opportunity, holder, award.employee_id, self._clock())
             opportunity.applied_events.append(event_id)
             return events

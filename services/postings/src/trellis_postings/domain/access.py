@@ -46,6 +46,12 @@ def require_manager(viewer: Principal, opportunity: Opportunity) -> None:
         raise PermissionDenied("only the posting's hiring manager or hr_admin may do this")
 
 
+def require_service(viewer: Principal, action: str) -> None:
+    """Machine-to-machine steps (bidding holding seats for its awards)."""
+    if not viewer.has_role("service"):
+        raise PermissionDenied(f"only a Trellis service may {action}")
+
+
 def may_post(viewer: Principal, hiring_manager_id: str) -> None:
     if viewer.has_role("hr_admin"):
         return

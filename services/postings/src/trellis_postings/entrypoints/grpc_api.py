@@ -201,6 +201,25 @@ class OpportunityServicer(rpc.OpportunityServiceServicer):
             next_page_token=page.next_page_token,
         )
 
+    async def HoldSeat(self, request: pb.HoldSeatRequest, context: Context) -> pb.HoldSeatReply:
+        stored = await self._opportunities.hold_award_seat(
+            current_principal(),
+            require_text(request.opportunity_id, "opportunity_id"),
+            require_text(request.holder, "holder"),
+            require_text(request.employee_id, "employee_id"),
+        )
+        return pb.HoldSeatReply(seats_free=stored.opportunity.seats_free)
+
+    async def ReleaseSeat(
+        self, request: pb.ReleaseSeatRequest, context: Context
+    ) -> pb.HoldSeatReply:
+        stored = await self._opportunities.release_award_seat(
+            current_principal(),
+            require_text(request.opportunity_id, "opportunity_id"),
+            require_text(request.holder, "holder"),
+        )
+        return pb.HoldSeatReply(seats_free=stored.opportunity.seats_free)
+
 
 class ApplicationServicer(rpc.ApplicationServiceServicer):
     def __init__(self, applications: Applications, recommendations: Recommendations) -> None:

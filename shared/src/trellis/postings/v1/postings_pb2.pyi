@@ -569,3 +569,27 @@ class ScoreFitsReply(_message.Message):
     fits: _containers.RepeatedCompositeFieldContainer[ScoredFit]
     missing: _containers.RepeatedCompositeFieldContainer[FitPair]
     def __init__(self, fits: _Optional[_Iterable[_Union[ScoredFit, _Mapping]]] = ..., missing: _Optional[_Iterable[_Union[FitPair, _Mapping]]] = ...) -> None: ...
+
+class HoldSeatRequest(_message.Message):
+    __slots__ = ("opportunity_id", "holder", "employee_id")
+    OPPORTUNITY_ID_FIELD_NUMBER: _ClassVar[int]
+    HOLDER_FIELD_NUMBER: _ClassVar[int]
+    EMPLOYEE_ID_FIELD_NUMBER: _ClassVar[int]
+    opportunity_id: str
+    holder: str
+    employee_id: str
+    def __init__(self, opportunity_id: _Optional[str] = ..., holder: _Optional[str] = ..., employee_id: _Optional[str] = ...) -> None: ...
+
+class ReleaseSeatRequest(_message.Message):
+    __slots__ = ("opportunity_id", "holder")
+    OPPORTUNITY_ID_FIELD_NUMBER: _ClassVar[int]
+    HOLDER_FIELD_NUMBER: _ClassVar[int]
+    opportunity_id: str
+    holder: str
+    def __init__(self, opportunity_id: _Optional[str] = ..., holder: _Optional[str] = ...) -> None: ...
+
+class HoldSeatReply(_message.Message):
+    __slots__ = ("seats_free",)
+    SEATS_FREE_FIELD_NUMBER: _ClassVar[int]
+    seats_free: int
+    def __init__(self, seats_free: _Optional[int] = ...) -> None: ...

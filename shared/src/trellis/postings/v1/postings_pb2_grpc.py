@@ -69,6 +69,16 @@ class OpportunityServiceStub:
                 request_serializer=trellis_dot_postings_dot_v1_dot_postings__pb2.SearchOpportunitiesRequest.SerializeToString,
                 response_deserializer=trellis_dot_postings_dot_v1_dot_postings__pb2.SearchOpportunitiesReply.FromString,
                 _registered_method=True)
+        self.HoldSeat = channel.unary_unary(
+                '/trellis.postings.v1.OpportunityService/HoldSeat',
+                request_serializer=trellis_dot_postings_dot_v1_dot_postings__pb2.HoldSeatRequest.SerializeToString,
+                response_deserializer=trellis_dot_postings_dot_v1_dot_postings__pb2.HoldSeatReply.FromString,
+                _registered_method=True)
+        self.ReleaseSeat = channel.unary_unary(
+                '/trellis.postings.v1.OpportunityService/ReleaseSeat',
+                request_serializer=trellis_dot_postings_dot_v1_dot_postings__pb2.ReleaseSeatRequest.SerializeToString,
+                response_deserializer=trellis_dot_postings_dot_v1_dot_postings__pb2.HoldSeatReply.FromString,
+                _registered_method=True)
 
 
 class OpportunityServiceServicer:
@@ -117,6 +127,23 @@ class OpportunityServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def HoldSeat(self, request, context):
+        """Bidding (service identity) holds a stretch assignment's seat for an award
+        before announcing it, so two rounds can never award one seat twice.
+        Idempotent per holder ("award:<round>:<employee>", the holder the award
+        event takes the seat for); FAILED_PRECONDITION when every seat is held.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReleaseSeat(self, request, context):
+        """Give back a seat held for an award that was not announced (idempotent).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_OpportunityServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -154,6 +181,16 @@ def add_OpportunityServiceServicer_to_server(servicer, server):
                     servicer.SearchOpportunities,
                     request_deserializer=trellis_dot_postings_dot_v1_dot_postings__pb2.SearchOpportunitiesRequest.FromString,
                     response_serializer=trellis_dot_postings_dot_v1_dot_postings__pb2.SearchOpportunitiesReply.SerializeToString,
+            ),
+            'HoldSeat': grpc.unary_unary_rpc_method_handler(
+                    servicer.HoldSeat,
+                    request_deserializer=trellis_dot_postings_dot_v1_dot_postings__pb2.HoldSeatRequest.FromString,
+                    response_serializer=trellis_dot_postings_dot_v1_dot_postings__pb2.HoldSeatReply.SerializeToString,
+            ),
+            'ReleaseSeat': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReleaseSeat,
+                    request_deserializer=trellis_dot_postings_dot_v1_dot_postings__pb2.ReleaseSeatRequest.FromString,
+                    response_serializer=trellis_dot_postings_dot_v1_dot_postings__pb2.HoldSeatReply.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -355,6 +392,60 @@ class OpportunityService:
             metadata,
             _registered_method=True)
 
+    @staticmethod
+    def HoldSeat(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/trellis.postings.v1.OpportunityService/HoldSeat',
+            trellis_dot_postings_dot_v1_dot_postings__pb2.HoldSeatRequest.SerializeToString,
+            trellis_dot_postings_dot_v1_dot_postings__pb2.HoldSeatReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReleaseSeat(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/trellis.postings.v1.OpportunityService/ReleaseSeat',
+            trellis_dot_postings_dot_v1_dot_postings__pb2.ReleaseSeatRequest.SerializeToString,
+            trellis_dot_postings_dot_v1_dot_postings__pb2.HoldSeatReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
 
 class ApplicationServiceStub:
     """Missing associated documentation comment in .proto file."""
@@ -431,7 +522,7 @@ class ApplicationServiceServicer:
     def MoveApplication(self, request, context):
         """Hiring side: in_review, shortlisted, interviewing, offered, rejected.
         Applicant: withdrawn, accepted, declined (accepting a gig or secondment
-        checks the ledger in profiles and asks the manager to release the time).
+        reserves the time in the profiles ledger and asks the manager to release it).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

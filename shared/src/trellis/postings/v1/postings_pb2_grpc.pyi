@@ -49,6 +49,14 @@ class OpportunityServiceStub:
     CancelOpportunity: _grpc.UnaryUnaryMultiCallable[_postings_pb2.OpportunityActionRequest, _postings_pb2.OpportunityReply]
     GetOpportunity: _grpc.UnaryUnaryMultiCallable[_postings_pb2.GetOpportunityRequest, _postings_pb2.OpportunityReply]
     SearchOpportunities: _grpc.UnaryUnaryMultiCallable[_postings_pb2.SearchOpportunitiesRequest, _postings_pb2.SearchOpportunitiesReply]
+    HoldSeat: _grpc.UnaryUnaryMultiCallable[_postings_pb2.HoldSeatRequest, _postings_pb2.HoldSeatReply]
+    """Bidding (service identity) holds a stretch assignment's seat for an award
+    before announcing it, so two rounds can never award one seat twice.
+    Idempotent per holder ("award:<round>:<employee>", the holder the award
+    event takes the seat for); FAILED_PRECONDITION when every seat is held.
+    """
+    ReleaseSeat: _grpc.UnaryUnaryMultiCallable[_postings_pb2.ReleaseSeatRequest, _postings_pb2.HoldSeatReply]
+    """Give back a seat held for an award that was not announced (idempotent)."""
 
 @_typing.type_check_only
 class OpportunityServiceAsyncStub(OpportunityServiceStub):
@@ -61,6 +69,14 @@ class OpportunityServiceAsyncStub(OpportunityServiceStub):
     CancelOpportunity: _aio.UnaryUnaryMultiCallable[_postings_pb2.OpportunityActionRequest, _postings_pb2.OpportunityReply]  # type: ignore[assignment]
     GetOpportunity: _aio.UnaryUnaryMultiCallable[_postings_pb2.GetOpportunityRequest, _postings_pb2.OpportunityReply]  # type: ignore[assignment]
     SearchOpportunities: _aio.UnaryUnaryMultiCallable[_postings_pb2.SearchOpportunitiesRequest, _postings_pb2.SearchOpportunitiesReply]  # type: ignore[assignment]
+    HoldSeat: _aio.UnaryUnaryMultiCallable[_postings_pb2.HoldSeatRequest, _postings_pb2.HoldSeatReply]  # type: ignore[assignment]
+    """Bidding (service identity) holds a stretch assignment's seat for an award
+    before announcing it, so two rounds can never award one seat twice.
+    Idempotent per holder ("award:<round>:<employee>", the holder the award
+    event takes the seat for); FAILED_PRECONDITION when every seat is held.
+    """
+    ReleaseSeat: _aio.UnaryUnaryMultiCallable[_postings_pb2.ReleaseSeatRequest, _postings_pb2.HoldSeatReply]  # type: ignore[assignment]
+    """Give back a seat held for an award that was not announced (idempotent)."""
 
 class OpportunityServiceServicer(metaclass=_abc_1.ABCMeta):
     @_abc_1.abstractmethod
@@ -113,6 +129,26 @@ class OpportunityServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_postings_pb2.SearchOpportunitiesReply, _abc.Awaitable[_postings_pb2.SearchOpportunitiesReply]]: ...
 
+    @_abc_1.abstractmethod
+    def HoldSeat(
+        self,
+        request: _postings_pb2.HoldSeatRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_postings_pb2.HoldSeatReply, _abc.Awaitable[_postings_pb2.HoldSeatReply]]:
+        """Bidding (service identity) holds a stretch assignment's seat for an award
+        before announcing it, so two rounds can never award one seat twice.
+        Idempotent per holder ("award:<round>:<employee>", the holder the award
+        event takes the seat for); FAILED_PRECONDITION when every seat is held.
+        """
+
+    @_abc_1.abstractmethod
+    def ReleaseSeat(
+        self,
+        request: _postings_pb2.ReleaseSeatRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_postings_pb2.HoldSeatReply, _abc.Awaitable[_postings_pb2.HoldSeatReply]]:
+        """Give back a seat held for an award that was not announced (idempotent)."""
+
 def add_OpportunityServiceServicer_to_server(servicer: OpportunityServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
 
 class ApplicationServiceStub:
@@ -126,7 +162,7 @@ class ApplicationServiceStub:
     MoveApplication: _grpc.UnaryUnaryMultiCallable[_postings_pb2.MoveApplicationRequest, _postings_pb2.ApplicationReply]
     """Hiring side: in_review, shortlisted, interviewing, offered, rejected.
     Applicant: withdrawn, accepted, declined (accepting a gig or secondment
-    checks the ledger in profiles and asks the manager to release the time).
+    reserves the time in the profiles ledger and asks the manager to release it).
     """
     AddApplicationNote: _grpc.UnaryUnaryMultiCallable[_postings_pb2.AddApplicationNoteRequest, _postings_pb2.ApplicationReply]
     ListMyApplications: _grpc.UnaryUnaryMultiCallable[_postings_pb2.ListMyApplicationsRequest, _postings_pb2.ApplicationsReply]
@@ -147,7 +183,7 @@ class ApplicationServiceAsyncStub(ApplicationServiceStub):
     MoveApplication: _aio.UnaryUnaryMultiCallable[_postings_pb2.MoveApplicationRequest, _postings_pb2.ApplicationReply]  # type: ignore[assignment]
     """Hiring side: in_review, shortlisted, interviewing, offered, rejected.
     Applicant: withdrawn, accepted, declined (accepting a gig or secondment
-    checks the ledger in profiles and asks the manager to release the time).
+    reserves the time in the profiles ledger and asks the manager to release it).
     """
     AddApplicationNote: _aio.UnaryUnaryMultiCallable[_postings_pb2.AddApplicationNoteRequest, _postings_pb2.ApplicationReply]  # type: ignore[assignment]
     ListMyApplications: _aio.UnaryUnaryMultiCallable[_postings_pb2.ListMyApplicationsRequest, _postings_pb2.ApplicationsReply]  # type: ignore[assignment]
@@ -183,7 +219,7 @@ class ApplicationServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_postings_pb2.ApplicationReply, _abc.Awaitable[_postings_pb2.ApplicationReply]]:
         """Hiring side: in_review, shortlisted, interviewing, offered, rejected.
         Applicant: withdrawn, accepted, declined (accepting a gig or secondment
-        checks the ledger in profiles and asks the manager to release the time).
+        reserves the time in the profiles ledger and asks the manager to release it).
         """
 
     @_abc_1.abstractmethod
