@@ -14,7 +14,7 @@ from trellis_mentorship.app.ports import Model, Versioned
 from trellis_shared.contracts.profiles import ProfileSnapshot, SnapshotMobility, SnapshotSkill
 from trellis_shared.errors import StaleVersion
 from trellis_shared.events import EventPayload
-from trellis_shared.peers.profiles import LedgerAnswer
+from trellis_shared.peers.profiles import TimeReservation
 
 
 class FakeDocuments(Generic[Model]):
@@ -66,6 +66,7 @@ class FakeProfiles:
     ) -> None:
         self.chains = chains or {}
         self.busy = busy  # employees whose ledger has no room left
+        self.reserved: dict[str, str] = {}  # key -> employee id, as profiles holds them
 
     async def snapshot(self, employee_id: str) -> ProfileSnapshot | None:
         return None
@@ -76,12 +77,24 @@ class FakeProfiles:
     async def unknown_skills(self, skill_ids: Sequence[str]) -> list[str]:
         return [s for s in skill_ids if s.startswith("unknown")]
 
-    async def check_commitment(
-        self, employee_id: str, kind: str, share_pct: int, starts_on: date, ends_on: date
-    ) -> LedgerAnswer:
-        if employee_id in self.busy:
-            return LedgerAnswer(False, "100% already committed")
-        return LedgerAnswer(True)
+    async def reserve_time(
+        self,
+        employee_id: str,
+        *,
+        key: str,
+        kind: str,
+        reference: str,
+        share_pct: int,
+        starts_on: date,
+        ends_on: date,
+    ) -> TimeReservation:
+        if employee_id in self.busy and key not in self.reserved:
+            return TimeReservation(False, "100% already committed")
+        self.reserved[key] = employee_id
+        return TimeReservation(True, state="reserved")
+
+    async def release_time(self, employee_id: str, key: str, *, undo: bool = False) -> bool:
+        return self.reserved.pop(key, None) is not None
 
 
 def snapshot(employee_id: str, **changes: Any) -> ProfileSnapshot:

@@ -3,13 +3,14 @@
 The replicas are the service's own `serve` command (ReplicaSet) on one
 database, topic prefix and consumer group. People arrive as profile snapshots
 published to the topic as profiles would; the few calls mentorship makes to
-profiles (reporting chain, ledger check, skill lookup, a profile on a read-model
-miss) are answered by a small stand-in gRPC server: nobody has a manager, every
+profiles (reporting chain, time reservations, skill lookup, a profile on a
+read-model miss) are answered by a small stand-in gRPC server: nobody has a manager, every
 commitment fits, every skill is known, and nobody exists beyond the snapshots.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import grpc
@@ -29,7 +30,8 @@ from trellis_shared.testing.infrastructure import Infrastructure, unique_suffix
 from trellis_shared.testing.replicas import ReplicaSet, service_replicas
 
 SECRET = "mentorship-replicas-test-secret-0123456789"
-CODEC = TokenCodec(SECRET)
+# Metadata is built once, at import; a slow run must not outlive the tokens.
+CODEC = TokenCodec(SECRET, ttl=timedelta(hours=2))
 HR = CODEC.metadata(Principal("hr-1", frozenset({"employee", "hr_admin"})))
 Context = grpc.aio.ServicerContext[object, object]
 
@@ -58,6 +60,16 @@ class EverythingFits(prpc.LedgerServiceServicer):
         self, request: ppb.CheckCommitmentRequest, context: Context
     ) -> ppb.CheckCommitmentReply:
         return ppb.CheckCommitmentReply(fits=True, limit_pct=100)
+
+    async def ReserveTime(
+        self, request: ppb.ReserveTimeRequest, context: Context
+    ) -> ppb.ReserveTimeReply:
+        return ppb.ReserveTimeReply(state="reserved", limit_pct=100)
+
+    async def ReleaseTime(
+        self, request: ppb.ReleaseTimeRequest, context: Context
+    ) -> ppb.ReleaseTimeReply:
+        return ppb.ReleaseTimeReply(freed=True)
 
 
 class EverySkillKnown(prpc.TaxonomyServiceServicer):

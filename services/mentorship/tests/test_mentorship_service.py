@@ -16,6 +16,7 @@ from trellis.profiles.v1 import profiles_pb2 as ppb
 from trellis_mentorship.app.demo_cohort import DEMO_CYCLE_NAME
 from trellis_mentorship.entrypoints.demo_seed import seed
 from trellis_shared.contracts.mentorship import CYCLE_TOPIC, MATCH_TOPIC
+from trellis_shared.contracts.promises import mentorship_promise
 from trellis_shared.events.envelope import envelope_from_kafka
 from trellis_shared.grpc.status import field_violations_from_trailers
 from trellis_shared.testing.infrastructure import Infrastructure, NamespaceFactory
@@ -223,7 +224,14 @@ async def test_cycle_from_requests_to_completed_mentorship(stack: Stack) -> None
         seen = await profiles.profiles.GetProfile(
             ppb.GetProfileRequest(employee_id=alice_match.mentor_id), metadata=HR
         )
-        return any(c.reference == alice_match.match_id for c in seen.profile.commitments)
+        # Reserved at the last yes, then turned into the commitment by the
+        # activation event: one entry under the mentorship's key, never two.
+        held = [
+            (c.key, c.state)
+            for c in seen.profile.commitments
+            if c.reference == alice_match.match_id
+        ]
+        return held == [(mentorship_promise(alice_match.match_id), "committed")]
 
     await eventually(in_ledger, timeout_s=30)
 

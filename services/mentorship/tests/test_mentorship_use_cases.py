@@ -36,6 +36,7 @@ from trellis_shared.contracts.mentorship import (
     MentorshipCompleted,
     MentorshipFeedbackGiven,
 )
+from trellis_shared.contracts.promises import mentorship_promise
 from trellis_shared.errors import FailedPrecondition, InvalidArgument, PermissionDenied
 from trellis_shared.grpc.tokens import Principal
 
@@ -237,6 +238,30 @@ async def test_a_mentor_without_room_in_the_ledger_cannot_start_a_mentorship() -
         await matches.accept(Principal("pat", frozenset({"employee"})), asked.value.match_id)
     assert mentor_documents.rows == {}  # no place was taken
     assert (await matches.get(alice, asked.value.match_id)).value.status is MatchStatus.REQUESTED
+
+
+async def test_the_mentors_time_is_reserved_at_the_last_yes_and_released_at_the_end() -> None:
+    profiles = FakeProfiles()
+    people = await people_with(
+        snapshot("alice"), mentor_snapshot("pat", capacity=2), profiles=profiles
+    )
+    requests: FakeDocuments[MenteeRequest] = FakeDocuments()
+    places = MentorPlaces(FakeDocuments(), people)
+    matches = Matches(FakeDocuments(), requests, places, people, DEFAULT_WEIGHTS, lambda: NOW)
+    alice = Principal("alice", frozenset({"employee"}))
+    pat = Principal("pat", frozenset({"employee"}))
+    terms = RequestTerms(goals=[GoalSpec(skill_id="python", target_level=4)])
+    filed = await MenteeRequests(requests, FakeDocuments(), people, lambda: NOW).submit(
+        alice, "alice", "", terms
+    )
+    asked = await matches.request_mentor(alice, filed.value.request_id, "pat", "")
+    assert profiles.reserved == {}  # asking promises nothing yet
+    key = mentorship_promise(asked.value.match_id)
+    active = await matches.accept(pat, asked.value.match_id)
+    assert active.value.status is MatchStatus.ACTIVE
+    assert profiles.reserved == {key: "pat"}
+    await matches.end(pat, asked.value.match_id, "moved team")
+    assert profiles.reserved == {}
 
 
 async def test_the_repair_sweep_puts_right_what_a_crash_left_half_written() -> None:

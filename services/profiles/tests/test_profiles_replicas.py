@@ -344,6 +344,50 @@ async def import_killing_replica_0(
 
 
 @pytest.mark.timeout(900)  # two process starts and 1,200 people twice, on a shared machine
+async def test_time_promised_through_both_replicas_at_once_never_exceeds_the_free_share(
+    replicas: Replicas,
+) -> None:
+    """The ledger's sum is one document's: twelve promises of 40% to someone with
+    50% free, raced through two processes, grant exactly one."""
+    await create(replicas.stub(0), "alice")
+    await replicas.stub(0).SetPreferences(
+        pb.SetPreferencesRequest(
+            employee_id="alice", availability=pb.Availability(share_free_pct=50)
+        ),
+        metadata=as_("alice"),
+    )
+
+    async def promise(n: int) -> str:
+        try:
+            await rpc.LedgerServiceStub(replicas.channels[n % 2]).ReserveTime(
+                pb.ReserveTimeRequest(
+                    employee_id="alice",
+                    key=f"application:gig-{n}",
+                    kind="gig",
+                    reference=f"gig-{n}",
+                    share_pct=40,
+                    starts_on="2027-03-01",
+                    ends_on="2027-05-31",
+                ),
+                metadata=as_("postings", "service"),
+            )
+        except grpc.aio.AioRpcError as error:
+            return error.code().name
+        return "OK"
+
+    answers = await asyncio.gather(*(promise(n) for n in range(12)))
+    assert sorted(answers) == ["FAILED_PRECONDITION"] * 11 + ["OK"]
+
+    async def held() -> list[tuple[int, str]]:
+        # Either replica, once it has followed the other's last save.
+        stored = await replicas.stub(1).GetProfile(
+            pb.GetProfileRequest(employee_id="alice"), metadata=as_("alice")
+        )
+        return [(c.share_pct, c.state) for c in stored.profile.commitments]
+
+    await followed(held, [(40, "reserved")])
+
+
 async def test_a_replica_killed_during_an_import_loses_and_doubles_nothing(
     replicas: Replicas,
 ) -> None:

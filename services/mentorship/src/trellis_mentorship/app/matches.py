@@ -145,36 +145,51 @@ class Matches:
         current = await self._match_store.load(match_id)
         match = current.value
         today = self._clock().date()
-        if match.would_activate(side):
-            await self._require_mentor_time(match, today)
+        activates = match.would_activate(side)
+        if activates:
+            await self._reserve_mentor_time(match, today)
         takes_place = match.status is MatchStatus.REQUESTED and side is Side.MENTOR
-        if takes_place:
-            await self._places.take_place(match.mentor_id, match_id, match.mentee_id)
+        place_taken = False
         try:
+            if takes_place:
+                await self._places.take_place(match.mentor_id, match_id, match.mentee_id)
+                place_taken = True
             saved = await self._match_store.apply(match_id, lambda m: m.accept(side, today))
         except Exception:
-            if takes_place:  # the request was withdrawn or declined meanwhile
+            if place_taken:  # the request was withdrawn or declined meanwhile
                 await self._places.release_place(match.mentor_id, match_id)
+            if activates:
+                await self._undo_mentor_time_unless_active(match)
             raise
         if saved.value.status is MatchStatus.ACTIVE:
             await self._mark_request(saved.value, matched=True)
         return saved
 
-    async def _require_mentor_time(self, match: Match, today: date) -> None:
-        """A new commitment must fit the mentor's ledger (profiles) before it starts."""
+    async def _reserve_mentor_time(self, match: Match, today: date) -> None:
+        """The last yes promises the mentor's time: it is reserved in the profiles
+        ledger (which owns the sum) before the match turns active, so two
+        mentorships, or a mentorship and a gig, can never both take the last of it."""
         starts_on, ends_on = match.planned_period(today)
-        answer = await self._people.check_commitment(
-            match.mentor_id, MENTOR_SHARE_PCT, starts_on, ends_on
+        answer = await self._people.reserve_mentor_time(
+            match.mentor_id, match.match_id, MENTOR_SHARE_PCT, starts_on, ends_on
         )
-        if not answer.fits:
+        if not answer.granted:
             raise FailedPrecondition(
                 f"{match.mentor_id}'s time is fully committed for this period: {answer.reason}"
             )
+
+    async def _undo_mentor_time_unless_active(self, match: Match) -> None:
+        """The activation did not happen (a lost race, a decline meanwhile)."""
+        current = await self._match_store.load(match.match_id)
+        if current.value.status is not MatchStatus.ACTIVE:
+            await self._people.release_mentor_time(match.mentor_id, match.match_id, undo=True)
 
     async def decline(self, principal: Principal, match_id: str, reason: str) -> Versioned[Match]:
         side = await self._side(principal, match_id)
         saved = await self._match_store.apply(match_id, lambda m: m.decline(side, reason))
         await self._places.release_place(saved.value.mentor_id, match_id)
+        # Time is reserved only at the last yes, so there is rarely any to free.
+        await self._people.release_mentor_time(saved.value.mentor_id, match_id, undo=True)
         await self._mark_request(saved.value, matched=False)
         return saved
 
@@ -200,6 +215,8 @@ class Matches:
             match_id, lambda m: m.end_early(ended_by, reason, today)
         )
         await self._places.release_place(saved.value.mentor_id, match_id)
+        # Ended for good: the rest of the mentor's promised time is free again.
+        await self._people.release_mentor_time(saved.value.mentor_id, match_id, undo=False)
         return saved
 
     async def _mark_request(self, match: Match, *, matched: bool) -> None:

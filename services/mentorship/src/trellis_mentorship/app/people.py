@@ -23,7 +23,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from trellis_mentorship.app.ports import ProfilesRemote, SnapshotStore
 from trellis_shared.contracts.profiles import ProfileSnapshot
-from trellis_shared.peers.profiles import LedgerAnswer
+from trellis_shared.contracts.promises import mentorship_promise
+from trellis_shared.peers.profiles import TimeReservation
 
 log = logging.getLogger(__name__)
 MAX_CHAIN_DEPTH = 64  # deeper than any real org; stops a corrupted loop
@@ -141,9 +142,18 @@ class PeopleReadModel:
             return []
         return await self._remote.unknown_skills(skill_ids)
 
-    async def check_commitment(
-        self, employee_id: str, share_pct: int, starts_on: date, ends_on: date
-    ) -> LedgerAnswer:
-        return await self._remote.check_commitment(
-            employee_id, "mentorship", share_pct, starts_on, ends_on
+    async def reserve_mentor_time(
+        self, mentor_id: str, match_id: str, share_pct: int, starts_on: date, ends_on: date
+    ) -> TimeReservation:
+        return await self._remote.reserve_time(
+            mentor_id,
+            key=mentorship_promise(match_id),
+            kind="mentorship",
+            reference=match_id,
+            share_pct=share_pct,
+            starts_on=starts_on,
+            ends_on=ends_on,
         )
+
+    async def release_mentor_time(self, mentor_id: str, match_id: str, *, undo: bool) -> None:
+        await self._remote.release_time(mentor_id, mentorship_promise(match_id), undo=undo)

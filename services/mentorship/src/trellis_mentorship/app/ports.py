@@ -9,7 +9,7 @@ from typing import Protocol
 from trellis_shared.contracts.profiles import ProfileSnapshot
 from trellis_shared.mongo.model_store import Documents as ModelDocuments
 from trellis_shared.mongo.model_store import Model, Versioned
-from trellis_shared.peers.profiles import LedgerAnswer
+from trellis_shared.peers.profiles import TimeReservation
 
 __all__ = [
     "Clock",
@@ -48,10 +48,21 @@ class ProfilesRemote(Protocol):
 
     async def unknown_skills(self, skill_ids: Sequence[str]) -> list[str]: ...
 
-    async def check_commitment(
-        self, employee_id: str, kind: str, share_pct: int, starts_on: date, ends_on: date
-    ) -> LedgerAnswer:
-        """Whether a commitment of `kind` fits the employee's commitment ledger."""
+    async def reserve_time(
+        self,
+        employee_id: str,
+        *,
+        key: str,
+        kind: str,
+        reference: str,
+        share_pct: int,
+        starts_on: date,
+        ends_on: date,
+    ) -> TimeReservation:
+        """Take promised time in the profiles ledger (idempotent by key)."""
+
+    async def release_time(self, employee_id: str, key: str, *, undo: bool = False) -> bool:
+        """Give back the time held under `key` (`undo`: the promise may be made again)."""
 
 
 class SnapshotStore(Protocol):
