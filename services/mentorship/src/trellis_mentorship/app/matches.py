@@ -4,13 +4,18 @@ Two documents change together in a few places (a mentor's places and the
 match). There are no multi-document transactions, so the order is chosen so
 that a failure in between errs on the safe side: a place is taken before a
 match becomes active (never an active match without a place), and released
-after the match left the statuses that hold one.
+after the match left the statuses that hold one. The mentor's time follows
+the same rule in the profiles ledger: reserved before the match turns active,
+given back after it left the active statuses.
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import date
+
+import grpc
 
 from trellis_mentorship.app.facts import mentee_facts, topics_of
 from trellis_mentorship.app.mentors import MentorPlaces, facts_of
@@ -29,11 +34,12 @@ from trellis_mentorship.domain.match import (
 from trellis_mentorship.domain.mentee_request import MenteeRequest, RequestStatus
 from trellis_mentorship.domain.weights import CompatibilityWeights
 from trellis_shared.contracts.mentorship import MatchRequested
-from trellis_shared.errors import FailedPrecondition, NotFound
+from trellis_shared.errors import FailedPrecondition, NotFound, TrellisError
 from trellis_shared.events import EventPayload
 from trellis_shared.grpc.tokens import Principal
 from trellis_shared.mongo.model_store import ModelStore
 
+log = logging.getLogger(__name__)
 MY_ROLES = ("mentor", "mentee")
 
 
@@ -189,7 +195,7 @@ class Matches:
         saved = await self._match_store.apply(match_id, lambda m: m.decline(side, reason))
         await self._places.release_place(saved.value.mentor_id, match_id)
         # Time is reserved only at the last yes, so there is rarely any to free.
-        await self._people.release_mentor_time(saved.value.mentor_id, match_id, undo=True)
+        await self._give_back_time(saved.value, undo=True)
         await self._mark_request(saved.value, matched=False)
         return saved
 
@@ -216,8 +222,17 @@ class Matches:
         )
         await self._places.release_place(saved.value.mentor_id, match_id)
         # Ended for good: the rest of the mentor's promised time is free again.
-        await self._people.release_mentor_time(saved.value.mentor_id, match_id, undo=False)
+        await self._give_back_time(saved.value, undo=False)
         return saved
+
+    async def _give_back_time(self, match: Match, *, undo: bool) -> None:
+        """After the match is saved: the person's answer stands even if profiles
+        cannot be reached (asking again could not repeat the saved change); the
+        time then stays promised until the planned end, never more than that."""
+        try:
+            await self._people.release_mentor_time(match.mentor_id, match.match_id, undo=undo)
+        except (TrellisError, grpc.aio.AioRpcError) as error:
+            log.warning("time of %s not given back in profiles: %s", match.match_id, error)
 
     async def _mark_request(self, match: Match, *, matched: bool) -> None:
         def update(request: MenteeRequest) -> list[EventPayload]:
