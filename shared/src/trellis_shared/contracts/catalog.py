@@ -1,7 +1,8 @@
 """The registry of all contracts, built from every contract module's `TOPICS`.
 
 Contract modules only declare payloads and their topics; this module imports
-them and registers them, so the dependency runs one way (no import circle).
+them and registers them, so the dependency runs one way: nothing in the package
+imports this module at import time (shared/tests/unit/test_contracts_imports.py).
 """
 
 from __future__ import annotations
