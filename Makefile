@@ -13,7 +13,7 @@ UV = $$(command -v uv >/dev/null && echo uv || echo python3 -m uv)
 STACK := deploy/local/stack.sh
 PYTEST_ARGS ?=
 
-.PHONY: help setup up down status provision run test test-unit lint format proto proto-check contracts bench clean
+.PHONY: help setup up down status provision run test test-unit test-faults lint format proto proto-check contracts bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -39,6 +39,13 @@ run: up ## set up everything and run Trellis on the embedded stack
 
 test: setup ## set up everything, run all checks and tests, stop what was started
 	@scripts/test.sh $(PYTEST_ARGS)
+
+test-faults: setup ## the long fault suite (5 min of kills, a 75 s database outage, a broker restart)
+	@echo "[trellis] test-faults: own Kafka + FerretDB on spare ports; report in .trellis/faults/report.txt"
+	@status=0; TRELLIS_FAULTS=long $(UV) run --frozen pytest tests/faults -o log_cli=true \
+		--log-cli-level=WARNING $(PYTEST_ARGS) || status=$$?; \
+		cat .trellis/faults/report.txt 2>/dev/null || echo "[trellis] test-faults: no report written"; \
+		exit $$status
 
 test-unit: setup ## unit tests only (no infrastructure)
 	@$(UV) run --frozen pytest -m unit -q $(PYTEST_ARGS)

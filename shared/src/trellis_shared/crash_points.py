@@ -49,7 +49,12 @@ _plan: CrashPlan | None = None
 def _current_plan() -> CrashPlan:
     global _plan
     if _plan is None:  # read once, on first use: no settings read at import time
-        _plan = CrashPlan.parse(os.environ.get(PLAN_SETTING, ""), os.environ.get(SEED_SETTING, ""))
+        # The pid goes into the seed so that a restarted process does not die at
+        # the same step again; the driver's schedule of kills stays seeded.
+        seed = os.environ.get(SEED_SETTING, "")
+        _plan = CrashPlan.parse(
+            os.environ.get(PLAN_SETTING, ""), f"{seed}:{os.getpid()}" if seed else ""
+        )
     return _plan
 
 

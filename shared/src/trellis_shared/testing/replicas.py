@@ -122,6 +122,17 @@ class ReplicaSet:
         self._spawn(index)
         await self.wait_ready(index)
 
+    def start_again(self, index: int) -> None:
+        """Start a replica that died (or was killed) without waiting for it to be
+        ready, as an orchestrator restarts a container."""
+        self.kill(index)
+        self._spawn(index)
+
+    def exited(self, index: int) -> bool:
+        """Whether the replica's process ended on its own (not killed by us)."""
+        process = self.processes[index]
+        return process is not None and process.poll() is not None
+
     async def stop(self) -> None:
         """SIGTERM every replica and wait for a clean exit (SIGKILL after 30 s)."""
         running = [p for p in self.processes if p is not None and p.poll() is None]
