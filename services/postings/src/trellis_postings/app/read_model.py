@@ -14,6 +14,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
+import grpc
+from grpc import aio
+
 from trellis_postings.app.ports import Person, ProfilesRemote, TimePromise
 from trellis_postings.domain.fit.facts import CandidateFacts
 from trellis_shared.contracts.profiles import ProfileSnapshot
@@ -107,7 +110,13 @@ class PeopleReadModel:
         )
 
     async def undo_reservation(self, employee_id: str, key: str) -> None:
-        await self._remote.release_time(employee_id, key, undo=True)
+        try:
+            await self._remote.release_time(employee_id, key, undo=True)
+        except aio.AioRpcError as error:
+            # Someone profiles does not know holds no time: nothing to undo (and
+            # the failure being cleaned up after must not be hidden by this one).
+            if error.code() is not grpc.StatusCode.NOT_FOUND:
+                raise
 
     async def unknown_skills(self, skill_ids: Sequence[str]) -> list[str]:
         if not skill_ids:
