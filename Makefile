@@ -31,7 +31,7 @@ down: ## stop local Kafka + FerretDB (fine when nothing runs)
 status: ## show each component, its address, pid and log file
 	@bash $(STACK) status
 
-provision: ## create the Kafka topics of deploy/topics.toml (idempotent)
+provision: ## create the Kafka topics of deploy/topics.toml, converge existing ones (idempotent)
 	@$(UV) run --frozen python -m trellis_shared.kafka.provision
 
 run: up ## set up everything and run Trellis on the embedded stack

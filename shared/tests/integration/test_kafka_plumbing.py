@@ -24,10 +24,11 @@ pytestmark = pytest.mark.integration
 async def test_provisioning_is_idempotent(infrastructure: Infrastructure) -> None:
     name = f"test.{unique_suffix()}.provision"
     specs = [TopicSpec(name=name, partitions=2, compacted=True)]
-    created, present = await ensure_topics(infrastructure.kafka_bootstrap, specs)
-    assert (created, present) == ([name], [])
-    created, present = await ensure_topics(infrastructure.kafka_bootstrap, specs)
-    assert (created, present) == ([], [name])
+    first = await ensure_topics(infrastructure.kafka_bootstrap, specs)
+    assert (first.created, first.updated, first.already_right) == ([name], {}, [])
+    second = await ensure_topics(infrastructure.kafka_bootstrap, specs)
+    assert (second.created, second.updated, second.already_right) == ([], {}, [name])
+    assert second.mismatches == []
 
 
 async def test_relay_publishes_pending_events_in_order_and_marks_them_sent(

@@ -10,6 +10,10 @@ how long dead letters are kept) is not in the manifest but in configuration
 (`TopicPolicy`): the same manifest serves a one-broker laptop and a
 three-broker cluster. Every setting is written on the topic itself, so the
 topic does not silently follow whatever the broker's default is.
+
+Provisioning converges: an existing topic gets the policy's configs where its
+own differ (other configs set on it are kept), and a partition count or
+replication factor that differs is reported, not changed.
 """
 
 from __future__ import annotations
@@ -113,13 +117,58 @@ def load_manifest(path: Path) -> list[TopicSpec]:
     return specs
 
 
+@dataclass(frozen=True)
+class LayoutMismatch:
+    """An existing topic whose partitions or replication differ from what is asked.
+
+    Provisioning reports these and never changes them: they are not configs."""
+
+    topic: str
+    what: str  # "replication factor" or "partitions"
+    has: int
+    wanted: int
+
+    def explain(self) -> str:
+        if self.what == "replication factor":
+            why = (
+                "changing it needs a partition reassignment "
+                "(kafka-reassign-partitions), an operator's step"
+            )
+        elif self.wanted < self.has:
+            why = "Kafka cannot remove partitions (only recreating the topic can)"
+        else:
+            why = (
+                "adding partitions moves keys to other partitions, which breaks per-key "
+                "order for records already written; add them by hand when that is safe"
+            )
+        return (
+            f"topic {self.topic} has {self.what} {self.has}, the manifest and policy ask "
+            f"for {self.wanted}; not changed automatically: {why}"
+        )
+
+
+@dataclass(frozen=True)
+class Provisioning:
+    """What `ensure_topics` did: every manifest topic is in exactly one of `created`,
+    `updated` and `already_right`, unless it is in `mismatches` (then it may also be
+    in `updated`: its configs were still converged)."""
+
+    created: list[str] = field(default_factory=list)
+    # topic -> config -> (value before, if it was set on the topic; value written)
+    updated: dict[str, dict[str, tuple[str | None, str]]] = field(default_factory=dict)
+    already_right: list[str] = field(default_factory=list)
+    mismatches: list[LayoutMismatch] = field(default_factory=list)
+
+
 async def ensure_topics(
     bootstrap: str, specs: list[TopicSpec], *, policy: TopicPolicy | None = None
-) -> tuple[list[str], list[str]]:
-    """Create missing topics; return (created, already present). Safe to run twice.
+) -> Provisioning:
+    """Create missing topics and converge existing ones to the policy. Safe to run twice.
 
-    Topics already present are left as they are (changing a replication factor
-    needs a partition reassignment, not a config write)."""
+    An existing topic gets the policy's configs (`TopicPolicy.configs_for`) where
+    its own differ; every other config set on the topic (an operator's
+    `max.message.bytes`, say) is kept. Partition counts and replication factors
+    are only compared: a difference is returned in `mismatches`, never changed."""
     policy = policy or TopicPolicy()
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=15000)
     await admin.start()
@@ -141,12 +190,107 @@ async def ensure_topics(
                 )
                 created.append(spec.name)
             except TopicAlreadyExistsError:
-                pass  # another provisioner won the race; that is fine
-        present = [s.name for s in specs if s.name in existing]
+                pass  # another provisioner won the race: converged below like any other
         await _wait_until_listed(admin, [s.name for s in missing])
-        return created, present
+        present = [s for s in specs if s.name not in created]
+        mismatches = await _layout_mismatches(admin, present, policy)
+        updated = await _converge_configs(admin, present, policy)
+        odd = {m.topic for m in mismatches}
+        already_right = [s.name for s in present if s.name not in updated and s.name not in odd]
+        return Provisioning(created, updated, already_right, mismatches)
     finally:
         await admin.close()
+
+
+async def _layout_mismatches(
+    admin: AIOKafkaAdminClient, specs: list[TopicSpec], policy: TopicPolicy
+) -> list[LayoutMismatch]:
+    if not specs:
+        return []
+    described = {t["topic"]: t for t in await admin.describe_topics([s.name for s in specs])}
+    mismatches: list[LayoutMismatch] = []
+    for spec in specs:
+        topic = described.get(spec.name)
+        if topic is None or topic["error_code"]:
+            code = None if topic is None else topic["error_code"]
+            raise RuntimeError(f"describe topic {spec.name}: error {code}")
+        partitions = topic["partitions"]
+        if len(partitions) != spec.partitions:
+            mismatches.append(
+                LayoutMismatch(spec.name, "partitions", len(partitions), spec.partitions)
+            )
+        copies = {len(p["replicas"]) for p in partitions}
+        if copies != {policy.replication_factor}:
+            # The weakest partition if any is short of the policy, else the largest.
+            short = min(copies)
+            has = short if short < policy.replication_factor else max(copies)
+            mismatches.append(
+                LayoutMismatch(spec.name, "replication factor", has, policy.replication_factor)
+            )
+    return mismatches
+
+
+async def _converge_configs(
+    admin: AIOKafkaAdminClient, specs: list[TopicSpec], policy: TopicPolicy
+) -> dict[str, dict[str, tuple[str | None, str]]]:
+    """Write the policy's configs where a topic's own differ; keep all its others.
+
+    aiokafka has only the non-incremental AlterConfigs, which replaces the whole
+    set of configs set on the topic: so the set sent is the topic's own configs
+    with the policy's laid over them."""
+    if not specs:
+        return {}
+    explicit = await _explicit_configs(admin, [s.name for s in specs])
+    changes: dict[str, dict[str, tuple[str | None, str]]] = {}
+    resources: list[ConfigResource] = []
+    for spec in specs:
+        own = explicit[spec.name]
+        wanted = policy.configs_for(spec)
+        change = {k: (own.get(k), v) for k, v in wanted.items() if own.get(k) != v}
+        if not change:
+            continue
+        hidden = sorted(k for k, v in own.items() if v is None)
+        if hidden:
+            # A value the broker will not show cannot be sent back, and leaving it
+            # out of the replacing set would delete it.
+            raise RuntimeError(
+                f"topic {spec.name}: cannot rewrite its configs without losing {hidden} "
+                "(sensitive, values not readable); set "
+                f"{sorted(change)} on it by hand"
+            )
+        merged = {k: v for k, v in own.items() if v is not None} | wanted
+        resources.append(ConfigResource(ConfigResourceType.TOPIC, spec.name, merged))
+        changes[spec.name] = change
+    if resources:
+        for response in await admin.alter_configs(resources):
+            for error_code, error_message, _type, name in response.resources:
+                if error_code:
+                    raise RuntimeError(f"alter configs of {name}: {error_code} {error_message}")
+    return changes
+
+
+async def _explicit_configs(
+    admin: AIOKafkaAdminClient, names: list[str]
+) -> dict[str, dict[str, str | None]]:
+    """Per topic, the configs set on the topic itself (None: a sensitive value)."""
+    resources = [ConfigResource(ConfigResourceType.TOPIC, name) for name in names]
+    configs: dict[str, dict[str, str | None]] = {}
+    for response in await admin.describe_configs(resources):
+        for resource in response.resources:
+            error_code, error_message, name, entries = (
+                resource[0],
+                resource[1],
+                resource[3],
+                resource[4],
+            )
+            if error_code:
+                raise RuntimeError(f"describe configs of {name}: {error_code} {error_message}")
+            # Entries (v1+): name, value, read_only, config_source, is_sensitive, synonyms.
+            configs[name] = {e[0]: e[1] for e in entries if e[3] == _TOPIC_CONFIG_SOURCE}
+    missing = [name for name in names if name not in configs]
+    if missing:
+        raise RuntimeError(f"describe configs: no answer for {missing}")
+    return configs
 
 
 async def explicit_topic_configs(bootstrap: str, name: str) -> dict[str, str]:
@@ -154,13 +298,8 @@ async def explicit_topic_configs(bootstrap: str, name: str) -> dict[str, str]:
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=15000)
     await admin.start()
     try:
-        (response,) = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, name)])
-        (resource,) = response.resources
-        error_code, error_message, entries = resource[0], resource[1], resource[4]
-        if error_code:
-            raise RuntimeError(f"describe configs of {name}: {error_code} {error_message}")
-        # Entries (v1+): name, value, read_only, config_source, is_sensitive, synonyms.
-        return {entry[0]: entry[1] for entry in entries if entry[3] == _TOPIC_CONFIG_SOURCE}
+        configs = (await _explicit_configs(admin, [name]))[name]
+        return {k: v for k, v in configs.items() if v is not None}
     finally:
         await admin.close()
 
