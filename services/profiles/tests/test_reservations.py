@@ -5,7 +5,7 @@ mentorships) for overlapping periods."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import pytest
@@ -29,6 +29,7 @@ from trellis_profiles.domain.reservations import (
     undo,
 )
 from trellis_profiles.domain.work_history import finish_work, take_on_work
+from trellis_shared.contracts.promises import application_promise
 
 pytestmark = pytest.mark.unit
 TODAY = date(2027, 1, 1)
@@ -143,6 +144,17 @@ class TestReserve:
             event_id="ev-2",
         )
         assert finished.commitments[0].ends_on == TODAY + timedelta(days=5)
+
+    def test_applying_to_the_same_posting_again_is_a_new_promise(self) -> None:
+        """An application keeps its id when the person applies again after a
+        withdrawal; the attempt in the key keeps the earlier time from answering
+        for the new acceptance."""
+        first = replace(gig("", 40), key=application_promise("opp-1:a1"))
+        again = replace(gig("", 40), key=application_promise("opp-1:a1", attempt=2))
+        profile, _ = reserve(person(50), first, TODAY)
+        profile = commit(profile, first, TODAY)
+        _, answer = reserve(profile, again, TODAY)
+        assert answer.answer is Answer.NO_TIME
 
     def test_forgotten_releases_are_only_those_whose_period_has_passed(self) -> None:
         profile, _ = reserve(person(50), gig("application:a", 40, 0, 10), TODAY)

@@ -220,6 +220,9 @@ class ApplicationAccepted(EventPayload):
     starts_on: date | None = None
     ends_on: date | None = None
     skills: list[SkillLevel] = []
+    # Which application of this person to this posting (one id, applied to again
+    # after a withdrawal): each attempt's time is its own promise.
+    attempt: int = Field(default=1, ge=1)
 
 
 class WorkCompleted(EventPayload):

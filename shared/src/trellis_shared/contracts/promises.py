@@ -8,9 +8,11 @@ same key without either side sending it: profiles derives it from the event.
 from __future__ import annotations
 
 
-def application_promise(application_id: str) -> str:
-    """An accepted offer of a gig or secondment."""
-    return f"application:{application_id}"
+def application_promise(application_id: str, attempt: int = 1) -> str:
+    """An accepted offer of a gig or secondment. An application id is kept when
+    the person applies again after withdrawing, so later attempts say which."""
+    suffix = f":{attempt}" if attempt > 1 else ""
+    return f"application:{application_id}{suffix}"
 
 
 def award_promise(round_id: str, assignment_id: str, employee_id: str) -> str:

@@ -229,7 +229,8 @@ class Applications:
     async def undo_time(self, application: Application) -> None:
         """Free the time an acceptance that did not happen reserved (idempotent)."""
         await self._directory.undo_reservation(
-            application.employee_id, application_promise(application.application_id)
+            application.employee_id,
+            application_promise(application.application_id, application.attempt),
         )
 
     async def _reserve_time(self, opportunity: Opportunity, application: Application) -> None:
@@ -240,7 +241,7 @@ class Applications:
         if opportunity.kind not in RELEASE_KINDS or not details.starts_on or not details.ends_on:
             return
         promise = TimePromise(
-            key=application_promise(application.application_id),
+            key=application_promise(application.application_id, application.attempt),
             kind=opportunity.kind.value,
             reference=opportunity.opportunity_id,
             share_pct=details.share_pct,

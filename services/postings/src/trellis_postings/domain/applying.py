@@ -216,6 +216,7 @@ def _accepted(opportunity: Opportunity, application: Application) -> Application
         starts_on=details.starts_on,
         ends_on=details.ends_on,
         skills=demonstrated_skills(opportunity),
+        attempt=application.attempt,
     )
 
 

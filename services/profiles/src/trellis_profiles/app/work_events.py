@@ -79,7 +79,7 @@ async def _dispatch(profiles: Profiles, event_id: str, payload: EventPayload) ->
                 # A job move replaces the role rather than adding to it.
                 share_pct=0 if kind is HistoryKind.ROLE else payload.share_pct,
                 event_id=event_id,
-                promise_key=application_promise(payload.application_id),
+                promise_key=application_promise(payload.application_id, payload.attempt),
                 today=profiles.today(),
             ),
         )
