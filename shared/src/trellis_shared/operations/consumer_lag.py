@@ -13,14 +13,26 @@ of the running service.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.errors import (
+    CoordinatorLoadInProgressError,
+    GroupCoordinatorNotAvailableError,
+    NotCoordinatorForGroupError,
+)
 
 _REQUEST_TIMEOUT_MS = 15_000
 _UNKNOWN_TOPIC = 3  # UNKNOWN_TOPIC_OR_PARTITION in a metadata answer
+_COORDINATOR_NOT_READY = (
+    GroupCoordinatorNotAvailableError,
+    CoordinatorLoadInProgressError,
+    NotCoordinatorForGroupError,
+)
+_COORDINATOR_WAIT_S = 30.0
 
 
 @dataclass(frozen=True)
@@ -81,7 +93,20 @@ async def consumer_lag(
 
 
 async def _committed(admin: AIOKafkaAdminClient, group_id: str) -> dict[TopicPartition, int]:
-    listed = await admin.list_consumer_group_offsets(group_id)
+    # A broker that just started has no coordinator for groups until its offsets
+    # topic is ready: that passes, so ask again for a while before giving up.
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + _COORDINATOR_WAIT_S
+    delay = 0.2
+    while True:
+        try:
+            listed = await admin.list_consumer_group_offsets(group_id)
+            break
+        except _COORDINATOR_NOT_READY:
+            if loop.time() + delay > deadline:
+                raise
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 2.0)
     # -1 is the protocol's "no offset committed".
     return {partition: meta.offset for partition, meta in listed.items() if meta.offset >= 0}
 
