@@ -16,12 +16,13 @@ from postings_fakes import (
     MemoryOpportunities,
 )
 
+from trellis_postings.app import application_lists as lists_of
 from trellis_postings.app.application_writes import ApplicationWrites
 from trellis_postings.app.applications import Applications
 from trellis_postings.app.changes import Changes
 from trellis_postings.app.opportunities import Opportunities
 from trellis_postings.app.timekeeping import Timekeeping
-from trellis_postings.domain import lifecycle
+from trellis_postings.domain import applying, lifecycle
 from trellis_postings.domain.applications import AppStatus
 from trellis_postings.domain.opportunity import Kind, Status
 from trellis_postings.domain.policy import PostingsPolicy
@@ -146,5 +147,32 @@ def test_counts_hide_a_confidential_application_from_a_chain_that_grew_into_the_
         assert await w.applications.visible_count(HM, opportunity) == 0
         assert await w.applications.for_opportunity(HM, opportunity.opportunity_id) == []
         assert await w.applications.visible_count(hr, opportunity) == 1
+
+    asyncio.run(scenario())
+
+
+def test_a_refused_retry_of_a_submit_that_died_before_its_write_leaves_no_count() -> None:
+    async def scenario() -> None:
+        w = world()
+        posting = await w.opportunities.create(HM, Kind.JOB, details(Kind.JOB), publish=True)
+        opportunity_id = posting.opportunity.opportunity_id
+        application_id = applying.application_id_for(opportunity_id, "e1")
+        # The first attempt put the id on its lists, then died before the write.
+        await w.lists.add(
+            lists_of.posting_list(opportunity_id, application_id),
+            application_id,
+            lists_of.summary_before_write("e1", False, ["m1"], None),
+        )
+        await w.lists.add(lists_of.person_list("e1"), application_id, {})
+        assert await w.applications.visible_count(HM, posting.opportunity) == 1
+        # Meanwhile the posting closed: the client's retry is refused ...
+        await w.opportunities.close(HM, opportunity_id, "enough applicants")
+        with pytest.raises(FailedPrecondition):
+            await w.applications.submit(
+                E1, opportunity_id, request_id="r", note="", confidential=False
+            )
+        # ... and the hiring side is not told of an application that does not exist.
+        closed = (await w.postings.get(opportunity_id)).opportunity  # type: ignore[union-attr]
+        assert await w.applications.visible_count(HM, closed) == 0
 
     asyncio.run(scenario())

@@ -101,15 +101,20 @@ class Applications:
             )
             return application, events
 
-        decide(previous)  # refused here, nothing goes on a list
-        entry = lists_of.summary_before_write(employee_id, confidential, chain, previous)
-        await asyncio.gather(
-            self._lists.add(
-                lists_of.posting_list(opportunity_id, application_id), application_id, entry
-            ),
-            self._lists.add(lists_of.person_list(employee_id), application_id, {}),
-        )
-        saved = await self._writes.decide(application_id, decide, read=known)
+        try:
+            decide(previous)  # refused here, nothing goes on a list
+            entry = lists_of.summary_before_write(employee_id, confidential, chain, previous)
+            await asyncio.gather(
+                self._lists.add(
+                    lists_of.posting_list(opportunity_id, application_id), application_id, entry
+                ),
+                self._lists.add(lists_of.person_list(employee_id), application_id, {}),
+            )
+            saved = await self._writes.decide(application_id, decide, read=known)
+        except FailedPrecondition:
+            if previous is None:
+                await self._forget_unwritten(opportunity_id, application_id, employee_id)
+            raise
         if previous is not None or saved.application.disclosed_at is not None:
             # The summary hid more while the write was in flight (the older
             # application's confidentiality); now it can say exactly what is stored.
@@ -119,6 +124,23 @@ class Applications:
                 lists_of.summary_of(saved.application),
             )
         return Seen(posting, saved.application, False)
+
+    async def _forget_unwritten(
+        self, opportunity_id: str, application_id: str, employee_id: str
+    ) -> None:
+        """A refused submit takes its id off the lists when no application exists:
+        an earlier attempt of the same request may have died (or met a database
+        outage) between the lists and the write, and the client's retry is now
+        refused (the seats went meanwhile). The posting's count reads the lists,
+        so the id must not stay there (found by the fault suite)."""
+        if await self._writes.repository.get(application_id) is not None:
+            return
+        await asyncio.gather(
+            self._lists.remove(
+                lists_of.posting_list(opportunity_id, application_id), application_id
+            ),
+            self._lists.remove(lists_of.person_list(employee_id), application_id),
+        )
 
     async def _note_disclosure(self, application: Application) -> None:
         """Tell the posting's list that its summary may now show the application."""
