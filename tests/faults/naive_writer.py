@@ -25,7 +25,9 @@ async def write_forever(uri: str, database: str, bootstrap: str, topic: str) -> 
     client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(
         uri, serverSelectionTimeoutMS=2000
     )
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    # A send gives up after 5 s, as a request handler with a deadline would: while
+    # the broker restarts, the orders already written are never announced.
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", request_timeout_ms=5000)
     await producer.start()
     orders = client[database]["orders"]
     while True:
